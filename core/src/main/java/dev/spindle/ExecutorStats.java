@@ -1,0 +1,22 @@
+package dev.spindle;
+
+import java.time.Duration;
+
+/**
+ * A snapshot of an executor's counters and latencies. Counters are read one by one while tasks run, so their sum may
+ * be off by the few tasks that moved between reads.
+ *
+ * @param submitted tasks accepted since the executor was created
+ * @param queued tasks accepted and not started yet
+ * @param running tasks whose code is running
+ * @param succeeded tasks that returned a value
+ * @param failed tasks that threw
+ * @param cancelled tasks cancelled before or while running
+ * @param queueWaitP50 median time from submission to start
+ * @param queueWaitP99 99th percentile of time from submission to start
+ * @param runTimeP50 median run time
+ * @param runTimeP99 99th percentile of run time
+ */
+public record ExecutorStats(long submitted, long queued, long running, long succeeded, long failed, long cancelled,
+        Duration queueWaitP50, Duration queueWaitP99, Duration runTimeP50, Duration runTimeP99) {
+}

@@ -1,0 +1,94 @@
+package dev.spindle;
+
+import dev.spindle.internal.config.ConfigResolver;
+import dev.spindle.internal.config.ResolvedConfig;
+import dev.spindle.spi.Backend;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The entry point: executors by name, their backends chosen by configuration.
+ *
+ * <pre>
+ * spindle.executor.default.backend=forkjoin
+ * spindle.executor.io.backend=threads
+ * spindle.executor.io.parallelism=16
+ * </pre>
+ *
+ * <p>Configuration is read, per key, from (first wins) the {@link ExecutorBuilder}, system properties, environment
+ * variables ({@code SPINDLE_EXECUTOR_IO_PARALLELISM}), a {@code spindle.properties} file on the class path, then
+ * defaults. A misspelt key, an unknown backend or a bad value throws {@link SpindleConfigException} when the
+ * executor is created. An executor whose backend is not configured uses the backend of {@code default}, and
+ * {@code default} uses {@code forkjoin}.
+ *
+ * <p>Thread-safe.
+ */
+public final class Spindle {
+
+    private static final Map<String, TaskExecutor> SHARED = new ConcurrentHashMap<>();
+    private static final ReentrantLock CREATING = new ReentrantLock();
+
+    private Spindle() {
+    }
+
+    /** @return the shared executor named {@code default}; see {@link #executor(String)} */
+    public static TaskExecutor executor() {
+        return executor("default");
+    }
+
+    /**
+     * The shared executor of this name, created from configuration on first use. Its threads are daemons, so it
+     * never keeps the JVM alive. If someone closed it, the next call creates a fresh one.
+     *
+     * @param name the executor's name, e.g. {@code "io"}: lower-case letters, digits and '-'
+     * @return the executor
+     * @throws SpindleConfigException if its configuration is wrong
+     */
+    public static TaskExecutor executor(String name) {
+        Objects.requireNonNull(name, "name");
+        TaskExecutor ex = SHARED.get(name);
+        if (ex != null && !ex.isShutdown()) {
+            return ex;
+        }
+        CREATING.lock();
+        try {
+            ex = SHARED.get(name);
+            if (ex == null || ex.isShutdown()) {
+                ex = builder(name).build();
+                SHARED.put(name, ex);
+            }
+            return ex;
+        } finally {
+            CREATING.unlock();
+        }
+    }
+
+    /**
+     * A builder for a new executor, which the caller owns and must close. Values set on the builder win over every
+     * other configuration source.
+     *
+     * @param name the executor's name, used for its configuration keys and its thread names
+     * @return a builder
+     */
+    public static ExecutorBuilder builder(String name) {
+        return new ExecutorBuilder(name);
+    }
+
+    /** @return the names of the backends present on the class path or module path */
+    public static Set<String> backends() {
+        Set<String> names = new TreeSet<>();
+        for (Backend b : ConfigResolver.fromEnvironment().backends()) {
+            names.add(b.name());
+        }
+        return names;
+    }
+
+    static TaskExecutor create(String name, Map<String, String> values) {
+        ResolvedConfig config = ConfigResolver.fromEnvironment().resolve(name, values);
+        return config.backend().create(config);
+    }
+}

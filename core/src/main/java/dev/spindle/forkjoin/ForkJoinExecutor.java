@@ -1,0 +1,113 @@
+package dev.spindle.forkjoin;
+
+import dev.spindle.spi.AbstractTaskExecutor;
+import dev.spindle.spi.TaskRun;
+import java.time.Duration;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Tasks on a dedicated {@link ForkJoinPool}. A task submitted from one of the pool's own threads (e.g. forked into a
+ * group by a running task) is pushed on that thread's deque; joining it from a worker helps by running it or by
+ * stealing, so recursive task groups nested at any depth run at parallelism 1 without blocking a thread per level.
+ * A join that cannot help (the task runs elsewhere and blocks) waits through
+ * {@link ForkJoinPool#managedBlock}, which adds a compensating thread. Thread-safe.
+ */
+public final class ForkJoinExecutor extends AbstractTaskExecutor {
+
+    private final ForkJoinPool pool;
+
+    /**
+     * @param name the executor's name
+     * @param parallelism the target parallelism
+     */
+    public ForkJoinExecutor(String name, int parallelism) {
+        super(name, "forkjoin");
+        AtomicInteger count = new AtomicInteger();
+        this.pool = new ForkJoinPool(parallelism, p -> {
+            ForkJoinWorkerThread t = new ForkJoinWorkerThread(null, p, true) { };
+            t.setName("spindle-" + name + "-" + count.incrementAndGet());
+            return t;
+        }, null, false);
+    }
+
+    /** Runs a {@link TaskRun} as a fork/join task. Its result is always {@code null}; the run carries the outcome. */
+    private static final class RunTask extends ForkJoinTask<Void> {
+        private static final long serialVersionUID = 1L;
+        private final transient TaskRun<?> run;
+
+        RunTask(TaskRun<?> run) {
+            this.run = run;
+        }
+
+        @Override
+        public Void getRawResult() {
+            return null;
+        }
+
+        @Override
+        protected void setRawResult(Void value) {
+        }
+
+        @Override
+        protected boolean exec() {
+            run.run();
+            return true;
+        }
+    }
+
+    @Override
+    protected void dispatch(TaskRun<?> run) {
+        RunTask task = new RunTask(run);
+        run.backendData(task);
+        if (isWorkerThread(Thread.currentThread())) {
+            task.fork();
+        } else {
+            pool.execute(task);
+        }
+    }
+
+    @Override
+    protected void awaitExit(TaskRun<?> run) {
+        if (run.backendData() instanceof RunTask task && isWorkerThread(Thread.currentThread())) {
+            task.quietlyJoin(); // helps: runs it if still local, else steals or compensates
+            if (run.hasExited()) {
+                return;
+            }
+        }
+        super.awaitExit(run);
+    }
+
+    @Override
+    protected boolean isWorkerThread(Thread thread) {
+        return thread instanceof ForkJoinWorkerThread w && w.getPool() == pool;
+    }
+
+    @Override
+    public int parallelism() {
+        return pool.getParallelism();
+    }
+
+    @Override
+    protected void stopMachinery() {
+        pool.shutdown();
+    }
+
+    @Override
+    protected void stopMachineryNow() {
+        pool.shutdownNow();
+    }
+
+    @Override
+    protected boolean awaitMachinery(Duration timeout) throws InterruptedException {
+        return pool.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** @return the pool's current number of threads, for tests and diagnostics */
+    public int poolSize() {
+        return pool.getPoolSize();
+    }
+}

@@ -1,0 +1,379 @@
+package dev.spindle.spi;
+
+import dev.spindle.ExecutorStats;
+import dev.spindle.MapOptions;
+import dev.spindle.Task;
+import dev.spindle.TaskExecutor;
+import dev.spindle.TaskFunction;
+import dev.spindle.TaskHandle;
+import dev.spindle.TaskOptions;
+import dev.spindle.TaskState;
+import dev.spindle.internal.CancelReason;
+import dev.spindle.internal.CancelScope;
+import dev.spindle.internal.Current;
+import dev.spindle.internal.MapSupport;
+import dev.spindle.internal.RunListener;
+import dev.spindle.internal.StatsRecorder;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every backend shares: handles, the cancellation tree, deadlines, groups, {@code map}, statistics, JFR events,
+ * and the close/shutdown life cycle. A backend implements {@link #dispatch} (get {@link TaskRun#run()} called on
+ * some thread), the shutdown of its machinery, and optionally {@link #awaitExit} to let a joining worker help.
+ *
+ * <p>Thread-safe. The live set holds every accepted task until it exits; {@link #shutdownNow()} cancels through
+ * it and {@link #close()} waits for it to empty.
+ */
+public abstract class AbstractTaskExecutor implements TaskExecutor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AbstractTaskExecutor.class);
+    private static final int OPEN = 0;
+    private static final int CLOSING = 1;
+    private static final int STOPPING = 2;
+    private static final int MAX_UNOBSERVED = 1000;
+
+    private final String name;
+    private final String backend;
+    private final StatsRecorder recorder = new StatsRecorder();
+    private final Set<TaskRun<?>> live = ConcurrentHashMap.newKeySet();
+    private final ConcurrentLinkedQueue<TaskRun<?>> unobserved = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger unobservedCount = new AtomicInteger();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition drained = lock.newCondition();
+    private volatile int runState = OPEN;
+    private volatile boolean terminated;
+    private volatile ExecutorService view;
+
+    /**
+     * @param name the executor's name
+     * @param backend the backend's name
+     */
+    protected AbstractTaskExecutor(String name, String backend) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.backend = Objects.requireNonNull(backend, "backend");
+    }
+
+    // ---------------------------------------------------------------- the backend's part
+
+    /**
+     * Gets {@link TaskRun#run()} called on the thread that should run the task. Called once per task, on the
+     * submitting thread, after the task is registered.
+     *
+     * @param run the task
+     * @throws RejectedExecutionException if the machinery cannot take it
+     */
+    protected abstract void dispatch(TaskRun<?> run);
+
+    /** Stops the machinery once every accepted task has exited; need not wait. */
+    protected abstract void stopMachinery();
+
+    /** Stops the machinery at once: interrupt what still runs; need not wait. */
+    protected abstract void stopMachineryNow();
+
+    /**
+     * @param timeout the longest to wait
+     * @return whether the machinery's threads have all ended
+     * @throws InterruptedException if interrupted while waiting
+     */
+    protected abstract boolean awaitMachinery(Duration timeout) throws InterruptedException;
+
+    /**
+     * Waits until {@code run} has exited. The default lets a worker thread of this executor run a task that has not
+     * started yet inline (so a bounded pool never deadlocks on a task joining work queued behind it), then blocks.
+     *
+     * @param run the task to wait for
+     */
+    protected void awaitExit(TaskRun<?> run) {
+        if (run.isPending() && isWorkerThread(Thread.currentThread())) {
+            run.run();
+        }
+        if (!run.hasExited()) {
+            run.awaitExitBlocking();
+        }
+    }
+
+    /**
+     * Waits until {@code run}, a task of this executor, has exited, helping where the backend can.
+     *
+     * @param run the task
+     * @throws dev.spindle.TaskCancelledException if the waiting thread is interrupted (the flag is kept)
+     */
+    public final void awaitExitFor(TaskRun<?> run) {
+        if (!run.hasExited()) {
+            awaitExit(run);
+        }
+    }
+
+    /**
+     * @param thread a thread
+     * @return whether it is one of this executor's own worker threads
+     */
+    protected boolean isWorkerThread(Thread thread) {
+        return false;
+    }
+
+    // ---------------------------------------------------------------- accepting work
+
+    @Override
+    public final <T> TaskHandle<T> submit(Task<T> task) {
+        return start(task, TaskOptions.DEFAULTS, null, null);
+    }
+
+    @Override
+    public final <T> TaskHandle<T> submit(Task<T> task, TaskOptions options) {
+        return start(task, options, null, null);
+    }
+
+    @Override
+    public void execute(Runnable command) {
+        Objects.requireNonNull(command, "command");
+        start(() -> {
+            command.run();
+            return null;
+        }, TaskOptions.DEFAULTS, null, null);
+    }
+
+    /**
+     * Accepts a task under a parent node of the cancellation tree. Used by task groups.
+     *
+     * @param task the work
+     * @param options name and time limit
+     * @param parent the parent node, or {@code null}
+     * @param listener told when the task exits, or {@code null}
+     * @param <T> the result type
+     * @return the task
+     */
+    public final <T> TaskRun<T> start(Task<T> task, TaskOptions options, CancelScope parent, RunListener listener) {
+        Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(options, "options");
+        checkAccepting();
+        TaskRun<T> run = new TaskRun<>(this, task, options, parent, listener);
+        live.add(run);
+        recorder.submitted();
+        if (runState == STOPPING) {
+            run.cancel(new CancelReason("executor '" + name + "' was shut down", false, CancelReason.Kind.SHUTDOWN));
+            return run;
+        }
+        run.attachToParent();
+        run.armDeadline();
+        if (run.isPending()) {
+            try {
+                dispatch(run);
+            } catch (RejectedExecutionException e) {
+                run.cancel(new CancelReason("executor '" + name + "' rejected it: " + e.getMessage(), false,
+                        CancelReason.Kind.SHUTDOWN));
+                throw e;
+            }
+        }
+        return run;
+    }
+
+    private void checkAccepting() {
+        int s = runState;
+        if (s == OPEN) {
+            return;
+        }
+        TaskRun<?> current = Current.run();
+        if (s == CLOSING && current != null && current.executor() == this) {
+            return; // accepted work may still fork while the executor drains
+        }
+        throw new RejectedExecutionException("executor '" + name + "' (" + backend + ") is "
+                + (s == CLOSING ? "closing" : "shut down") + " and accepts no new tasks; submit before close(), "
+                + "or create a new executor");
+    }
+
+    final void runExited(TaskRun<?> run) {
+        live.remove(run);
+        if (run.taskState() == TaskState.FAILED && run.parent() == null && !run.isObserved()
+                && unobservedCount.getAndIncrement() < MAX_UNOBSERVED) {
+            unobserved.add(run);
+        }
+        if (runState != OPEN && live.isEmpty()) {
+            lock.lock();
+            try {
+                drained.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** @return this executor's statistics recorder */
+    public final StatsRecorder recorder() {
+        return recorder;
+    }
+
+    // ---------------------------------------------------------------- map
+
+    @Override
+    public <T, R> List<R> map(TaskFunction<T, R> fn, Iterable<T> items) {
+        return MapSupport.map(this, fn, items);
+    }
+
+    @Override
+    public <T, R> Stream<R> mapStreaming(TaskFunction<T, R> fn, Iterable<T> items, MapOptions options) {
+        return MapSupport.mapStreaming(this, fn, items, options);
+    }
+
+    // ---------------------------------------------------------------- life cycle
+
+    @Override
+    public void close() {
+        TaskRun<?> current = Current.run();
+        if (current != null && current.executor() == this) {
+            throw new IllegalStateException("close() was called from " + current.describe()
+                    + ", which would wait for itself; close the executor from outside its tasks, or call shutdownNow()");
+        }
+        if (runState == OPEN) {
+            runState = CLOSING;
+        }
+        boolean interrupted = false;
+        lock.lock();
+        try {
+            while (!live.isEmpty()) {
+                try {
+                    drained.await(100, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true; // close() finishes its job; the flag is restored below
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        stopMachinery();
+        try {
+            while (!awaitMachinery(Duration.ofSeconds(1))) {
+                LOG.debug("executor '{}' waits for its threads to end", name);
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        terminated = true;
+        reportUnobservedFailures();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void shutdownNow() {
+        runState = STOPPING;
+        CancelReason why = new CancelReason("executor '" + name + "' was shut down", false, CancelReason.Kind.SHUTDOWN);
+        for (TaskRun<?> run : live) {
+            run.cancel(why);
+        }
+        stopMachineryNow();
+        lock.lock();
+        try {
+            drained.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        reportUnobservedFailures();
+    }
+
+    /** Stops accepting work from outside without waiting (for {@link ExecutorService#shutdown()}). */
+    public void initiateClose() {
+        if (runState == OPEN) {
+            runState = CLOSING;
+        }
+        if (live.isEmpty()) {
+            stopMachinery();
+        } else {
+            Thread.ofPlatform().daemon().name("spindle-close-" + name).start(this::close);
+        }
+    }
+
+    /**
+     * @param timeout the longest to wait
+     * @return whether every accepted task has exited and the machinery has stopped
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        lock.lock();
+        try {
+            while (!live.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                drained.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
+            }
+        } finally {
+            lock.unlock();
+        }
+        long left = Math.max(0, deadline - System.nanoTime());
+        return terminated || awaitMachinery(Duration.ofNanos(left));
+    }
+
+    private void reportUnobservedFailures() {
+        TaskRun<?> run;
+        while ((run = unobserved.poll()) != null) {
+            if (!run.isObserved()) {
+                LOG.warn("{} failed and nobody joined it; its failure follows", run.describe(), run.failure());
+            }
+        }
+        int lost = unobservedCount.getAndSet(0) - MAX_UNOBSERVED;
+        if (lost > 0) {
+            LOG.warn("executor '{}': {} more failures nobody joined were not kept; join your tasks or use a TaskGroup",
+                    name, lost);
+        }
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return runState != OPEN;
+    }
+
+    /** @return whether close() finished, or shutdownNow() was called and everything exited */
+    public boolean isTerminated() {
+        return terminated || (runState == STOPPING && live.isEmpty());
+    }
+
+    // ---------------------------------------------------------------- identity
+
+    @Override
+    public final String name() {
+        return name;
+    }
+
+    @Override
+    public final String backend() {
+        return backend;
+    }
+
+    @Override
+    public ExecutorStats stats() {
+        return recorder.snapshot();
+    }
+
+    @Override
+    public ExecutorService asExecutorService() {
+        ExecutorService v = view;
+        if (v == null) {
+            v = new ExecutorServiceView(this);
+            view = v;
+        }
+        return v;
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + name + ", backend=" + backend + ", parallelism=" + parallelism() + "]";
+    }
+}

@@ -1,0 +1,565 @@
+package dev.spindle.spi;
+
+import dev.spindle.Task;
+import dev.spindle.TaskCancelledException;
+import dev.spindle.TaskFailedException;
+import dev.spindle.TaskHandle;
+import dev.spindle.TaskOptions;
+import dev.spindle.TaskState;
+import dev.spindle.internal.CancelReason;
+import dev.spindle.internal.CancelScope;
+import dev.spindle.internal.Current;
+import dev.spindle.internal.DeadlineTimer;
+import dev.spindle.internal.RunListener;
+import dev.spindle.internal.TaskEvent;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One accepted task: its handle, its node in the cancellation tree, and the {@link Runnable} a backend runs.
+ * A backend calls {@link #run()} exactly once on the thread that should run the code; calling it again, or after
+ * the task was cancelled, does nothing, so a backend may also let a joining thread run a pending task inline.
+ *
+ * <p>States move PENDING → RUNNING → SUCCEEDED | FAILED | CANCELLED, or PENDING → CANCELLED, by CAS on
+ * {@code state}; the outcome fields are written before the CAS that publishes them (release) and read after reading
+ * {@code state} (acquire). Cancelling a running task sets CANCELLED at once (the {@code Future} contract) and
+ * interrupts the runner; the task <em>exits</em> only when its code returns, and only then are its group and
+ * executor told.
+ *
+ * <p>Interrupt protocol (as in {@link java.util.concurrent.FutureTask}): a canceller moves {@code phase} from IDLE
+ * to INTERRUPTING, interrupts, then sets INTERRUPTED; the runner, when its code returns, moves IDLE to EXITED, or
+ * waits out INTERRUPTING and clears the interrupt it was sent, so no interrupt leaks into the next task on the same
+ * thread. SHIELDED marks code inside {@code Cancellation.shielded}, which is never interrupted.
+ *
+ * <p>Thread-safe.
+ *
+ * @param <T> the result type
+ */
+public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TaskRun.class);
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private static final int PENDING = 0;
+    private static final int RUNNING = 1;
+    private static final int SUCCEEDED = 2;
+    private static final int FAILED = 3;
+    private static final int CANCELLED = 4;
+
+    private static final int IDLE = 0;
+    private static final int INTERRUPTING = 1;
+    private static final int INTERRUPTED = 2;
+    private static final int EXITED = 3;
+    private static final int SHIELDED = 4;
+
+    private static final VarHandle STATE;
+    private static final VarHandle PHASE;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(TaskRun.class, "state", int.class);
+            PHASE = l.findVarHandle(TaskRun.class, "phase", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final long id = IDS.incrementAndGet();
+    private final String name;
+    private final AbstractTaskExecutor executor;
+    private final RunListener listener;
+    private final long submitNanos = System.nanoTime();
+    private final CompletableFuture<Void> exit = new CompletableFuture<>();
+    private Task<T> task; // cleared on exit so a finished handle does not keep its closure alive
+
+    private volatile int state;
+    private volatile int phase;
+    private volatile Thread runner;
+    private T value; // published by the CAS to SUCCEEDED
+    private Throwable failure; // published by the CAS to FAILED
+    private Throwable lateFailure; // thrown after the task was cancelled; kept as suppressed on the cancellation
+    private long startNanos = -1;
+    private int shieldDepth; // touched only by the runner thread
+    private boolean cancelTransitioned; // written by the thread that won the reason CAS, read by it in cancel()
+    private volatile boolean observed;
+    private volatile ScheduledFuture<?> timer;
+    private volatile Object backendData;
+
+    TaskRun(AbstractTaskExecutor executor, Task<T> task, TaskOptions options, CancelScope parent,
+            RunListener listener) {
+        super(parent);
+        this.executor = executor;
+        this.task = task;
+        this.listener = listener;
+        this.name = options.name();
+        long deadline = deadlineOf(options);
+        if (deadline != NO_DEADLINE) {
+            tightenDeadline(deadline);
+        }
+    }
+
+    private long deadlineOf(TaskOptions options) {
+        long d = NO_DEADLINE;
+        if (options.timeout() != null) {
+            d = saturatedAdd(submitNanos, options.timeout().toNanos());
+        }
+        if (options.deadline() != null) {
+            long untilNanos = Duration.between(Instant.now(), options.deadline()).toNanos();
+            d = Math.min(d, saturatedAdd(submitNanos, untilNanos));
+        }
+        return d;
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? (b > 0 ? NO_DEADLINE : Long.MIN_VALUE + 1) : r;
+    }
+
+    /** Starts the timer of this task's own deadline, if it has one; the executor calls it after attaching. */
+    void armDeadline() {
+        long d = ownDeadlineNanos();
+        if (d == NO_DEADLINE || isCancelRequested()) {
+            return;
+        }
+        String what = "its deadline passed";
+        timer = DeadlineTimer.at(d, () -> cancel(new CancelReason(what, true, CancelReason.Kind.DEADLINE)));
+        if (state > RUNNING) {
+            cancelTimer();
+        }
+    }
+
+    // ---------------------------------------------------------------- running
+
+    @Override
+    public void run() {
+        Thread me = Thread.currentThread();
+        runner = me; // written before the CAS so that a canceller who sees RUNNING also sees the runner
+        if (!STATE.compareAndSet(this, PENDING, RUNNING)) {
+            runner = null;
+            return;
+        }
+        long start = System.nanoTime();
+        startNanos = start;
+        executor.recorder().started(start - submitNanos);
+        TaskRun<?> previous = Current.push(this);
+        T v = null;
+        Throwable thrown = null;
+        try {
+            Task<T> t = task;
+            if (!isCancelRequested()) {
+                v = t.call();
+            }
+        } catch (Throwable e) {
+            thrown = e;
+        } finally {
+            Current.pop(previous);
+            settleInterrupt();
+        }
+        finish(v, thrown);
+    }
+
+    private void settleInterrupt() {
+        if (!PHASE.compareAndSet(this, IDLE, EXITED)) {
+            while (phase == INTERRUPTING) {
+                Thread.onSpinWait();
+            }
+            if (phase == INTERRUPTED) {
+                Thread.interrupted(); // ours: clear it so the thread goes on clean
+            }
+            phase = EXITED;
+        }
+        runner = null;
+    }
+
+    private void finish(T v, Throwable thrown) {
+        if (thrown == null) {
+            value = v;
+            if (!STATE.compareAndSet(this, RUNNING, SUCCEEDED)) {
+                value = null;
+                warnSwallowedCancellation();
+            }
+        } else if (thrown instanceof CancellationException && state == RUNNING) {
+            // The code gave up because something it waited on was cancelled: asyncio treats a task that lets
+            // CancelledError escape as cancelled, and so does Spindle.
+            lateFailure = thrown;
+            cancel(CancelReason.requested("its code threw " + thrown));
+        } else {
+            failure = thrown;
+            if (!STATE.compareAndSet(this, RUNNING, FAILED)) {
+                failure = null;
+                lateFailure = thrown; // the cancellation came first: this is its consequence, kept as suppressed
+            }
+        }
+        exit();
+    }
+
+    private void warnSwallowedCancellation() {
+        CancelReason r = reason();
+        LOG.warn("{} was cancelled ({}) but its code returned normally: it swallowed the interrupt or never checked "
+                + "Cancellation.check(). Its result was discarded. Let InterruptedException propagate, or call "
+                + "Cancellation.check() in long loops.", describe(), r == null ? "unknown reason" : r.message());
+    }
+
+    private void exit() {
+        cancelTimer();
+        task = null;
+        long ran = startNanos < 0 ? -1 : System.nanoTime() - startNanos;
+        TaskState outcome = taskState();
+        executor.recorder().exited(outcome, ran);
+        TaskEvent event = new TaskEvent();
+        if (event.isEnabled()) {
+            event.executor = executor.name();
+            event.backend = executor.backend();
+            event.task = name();
+            event.taskId = id;
+            event.outcome = outcome.name();
+            event.queueWait = ran < 0 ? 0 : startNanos - submitNanos;
+            event.runTime = Math.max(0, ran);
+            event.commit();
+        }
+        detachFromParent();
+        if (listener != null) {
+            try {
+                listener.onExit(this);
+            } catch (RuntimeException | Error e) {
+                LOG.error("internal error while reporting the exit of {}", describe(), e);
+            }
+        }
+        exit.complete(null);
+        executor.runExited(this);
+    }
+
+    private void cancelTimer() {
+        ScheduledFuture<?> f = timer;
+        if (f != null) {
+            f.cancel(false);
+        }
+    }
+
+    // ---------------------------------------------------------------- cancellation
+
+    @Override
+    protected void onCancel(CancelReason why) {
+        cancelTransitioned = false;
+        for (;;) {
+            int s = state;
+            if (s == PENDING) {
+                if (STATE.compareAndSet(this, PENDING, CANCELLED)) {
+                    cancelTransitioned = true;
+                    exit(); // its code never runs; a backend that dequeues it later finds nothing to do
+                    return;
+                }
+            } else if (s == RUNNING) {
+                if (STATE.compareAndSet(this, RUNNING, CANCELLED)) {
+                    cancelTransitioned = true;
+                    interruptRunner();
+                    return;
+                }
+            } else {
+                return; // terminal: cancellation never un-happens, nor overrides an outcome
+            }
+        }
+    }
+
+    private void interruptRunner() {
+        Thread t = runner;
+        if (t != null && PHASE.compareAndSet(this, IDLE, INTERRUPTING)) {
+            try {
+                t.interrupt();
+            } finally {
+                phase = INTERRUPTED;
+            }
+        }
+    }
+
+    @Override
+    public boolean cancel() {
+        return cancel(CancelReason.requested("cancel() was called on its handle")) && cancelTransitioned;
+    }
+
+    /** @return whether the current code of this task runs inside {@code Cancellation.shielded} */
+    public boolean isShielded() {
+        return shieldDepth > 0;
+    }
+
+    /** Enters a shielded region on the runner thread: cancellation is deferred until the matching exit. */
+    public void enterShield() {
+        if (shieldDepth++ > 0) {
+            return;
+        }
+        for (;;) {
+            int p = phase;
+            if (p == IDLE && PHASE.compareAndSet(this, IDLE, SHIELDED)) {
+                return;
+            }
+            if (p == INTERRUPTED) {
+                Thread.interrupted(); // delivered before the shield: re-delivered at exit
+                phase = SHIELDED;
+                return;
+            }
+            Thread.onSpinWait(); // INTERRUPTING: the canceller is between its CAS and its store
+        }
+    }
+
+    /** Leaves a shielded region; delivers a cancellation that arrived meanwhile. */
+    public void exitShield() {
+        if (--shieldDepth > 0) {
+            return;
+        }
+        phase = IDLE;
+        if (state == CANCELLED) {
+            interruptRunner();
+        }
+    }
+
+    /** @return whether cancellation applies to the code now running: requested and not shielded */
+    public boolean cancellationApplies() {
+        return isCancelRequested() && shieldDepth == 0;
+    }
+
+    /** @return the exception that describes this task's cancellation */
+    public TaskCancelledException cancellationException() {
+        CancelReason r = reason();
+        TaskCancelledException e = r == null
+                ? new TaskCancelledException(describe() + " was cancelled")
+                : r.toException(describe());
+        Throwable late = lateFailure;
+        if (late != null) {
+            e.addSuppressed(late);
+        }
+        return e;
+    }
+
+    // ---------------------------------------------------------------- handle
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public String name() {
+        return name != null ? name : "task-" + id;
+    }
+
+    /** @return e.g. {@code task 'fetch' (#12) on executor 'io'} */
+    public String describe() {
+        return "task '" + name() + "' (#" + id + ") on executor '" + executor.name() + "'";
+    }
+
+    /** @return the executor that accepted this task */
+    public AbstractTaskExecutor executor() {
+        return executor;
+    }
+
+    @Override
+    public TaskState taskState() {
+        return switch (state) {
+            case PENDING -> TaskState.PENDING;
+            case RUNNING -> TaskState.RUNNING;
+            case SUCCEEDED -> TaskState.SUCCEEDED;
+            case FAILED -> TaskState.FAILED;
+            default -> TaskState.CANCELLED;
+        };
+    }
+
+    /** @return whether the task has not started and was not cancelled */
+    public boolean isPending() {
+        return state == PENDING;
+    }
+
+    /** @return whether the task's code has finished (or will never run) and everyone was told */
+    public boolean hasExited() {
+        return exit.isDone();
+    }
+
+    /** @return a future completed once the task has exited */
+    public CompletableFuture<Void> exitFuture() {
+        return exit;
+    }
+
+    /** @return per-backend data, e.g. the fork/join task wrapping this run */
+    public Object backendData() {
+        return backendData;
+    }
+
+    /** @param data per-backend data */
+    public void backendData(Object data) {
+        this.backendData = data;
+    }
+
+    /** @return when the task was submitted, {@link System#nanoTime()} */
+    public long submitNanos() {
+        return submitNanos;
+    }
+
+    /** @return whether someone joined this task or read its failure */
+    public boolean isObserved() {
+        return observed;
+    }
+
+    /** Marks the failure as seen, e.g. because a group reported it. */
+    public void markObserved() {
+        observed = true;
+    }
+
+    @Override
+    public boolean isCancelled() {
+        return state == CANCELLED;
+    }
+
+    @Override
+    public boolean isDone() {
+        return state > RUNNING;
+    }
+
+    @Override
+    public Throwable failure() {
+        if (state == FAILED) {
+            observed = true;
+            return failure;
+        }
+        return null;
+    }
+
+    @Override
+    public T join() {
+        observed = true;
+        if (state != CANCELLED && !exit.isDone()) {
+            executor.awaitExit(this);
+        }
+        return report();
+    }
+
+    /**
+     * Waits for this task to exit, without helping. Interruption of the waiting thread ends the wait with
+     * {@link TaskCancelledException} and keeps the interrupt flag.
+     */
+    public void awaitExitBlocking() {
+        try {
+            exit.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TaskCancelledException("interrupted while waiting for " + describe());
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e); // exit never completes exceptionally
+        }
+    }
+
+    private T report() {
+        return switch (state) {
+            case SUCCEEDED -> value;
+            case FAILED -> throw new TaskFailedException(describe() + " failed: " + failure, failure);
+            case CANCELLED -> throw cancellationException();
+            default -> throw new IllegalStateException(describe() + " is not done");
+        };
+    }
+
+    @Override
+    public T get(Duration timeout) throws TimeoutException {
+        observed = true;
+        if (state != CANCELLED && !exit.isDone()) {
+            try {
+                exit.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TaskCancelledException("interrupted while waiting for " + describe());
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e);
+            } catch (TimeoutException e) {
+                throw new TimeoutException(describe() + " did not finish within " + timeout
+                        + " (it keeps running; cancel() stops it)");
+            }
+        }
+        return report();
+    }
+
+    @Override
+    public T get() throws InterruptedException, ExecutionException {
+        observed = true;
+        if (state != CANCELLED) {
+            exit.get();
+        }
+        return reportChecked();
+    }
+
+    @Override
+    public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+        observed = true;
+        if (state != CANCELLED) {
+            exit.get(timeout, unit);
+        }
+        return reportChecked();
+    }
+
+    private T reportChecked() throws ExecutionException {
+        if (state == FAILED) {
+            throw new ExecutionException(describe() + " failed: " + failure, failure);
+        }
+        return report();
+    }
+
+    @Override
+    public T resultNow() {
+        if (state != SUCCEEDED) {
+            throw new IllegalStateException(describe() + " has not succeeded: it is " + taskState());
+        }
+        return value;
+    }
+
+    @Override
+    public Throwable exceptionNow() {
+        if (state != FAILED) {
+            throw new IllegalStateException(describe() + " has not failed: it is " + taskState());
+        }
+        observed = true;
+        return failure;
+    }
+
+    @Override
+    public State state() {
+        return switch (state) {
+            case PENDING, RUNNING -> State.RUNNING;
+            case SUCCEEDED -> State.SUCCESS;
+            case FAILED -> State.FAILED;
+            default -> State.CANCELLED;
+        };
+    }
+
+    @Override
+    public CompletableFuture<T> toCompletableFuture() {
+        observed = true;
+        CompletableFuture<T> cf = new CompletableFuture<>() {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                TaskRun.this.cancel();
+                return super.cancel(mayInterruptIfRunning);
+            }
+        };
+        exit.whenComplete((ignored, e) -> {
+            switch (state) {
+                case SUCCEEDED -> cf.complete(value);
+                case FAILED -> cf.completeExceptionally(failure);
+                default -> cf.completeExceptionally(cancellationException());
+            }
+        });
+        return cf;
+    }
+
+    @Override
+    public String toString() {
+        return describe() + " [" + taskState() + "]";
+    }
+}

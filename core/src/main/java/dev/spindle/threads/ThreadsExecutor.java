@@ -1,0 +1,80 @@
+package dev.spindle.threads;
+
+import dev.spindle.spi.AbstractTaskExecutor;
+import dev.spindle.spi.TaskRun;
+import java.time.Duration;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A fixed pool of daemon platform threads named {@code spindle-<executor>-<n>}, fed by an unbounded FIFO queue.
+ *
+ * <p>A task that joins another task of this pool which has not started yet runs it on its own thread instead of
+ * waiting (the joined task is claimed by CAS, so the queued copy does nothing later). A pool of one thread therefore
+ * never deadlocks on a task that joins work queued behind it. Thread-safe.
+ */
+public final class ThreadsExecutor extends AbstractTaskExecutor {
+
+    private final ThreadPoolExecutor pool;
+    private final int parallelism;
+
+    /**
+     * @param name the executor's name
+     * @param parallelism the number of threads
+     */
+    public ThreadsExecutor(String name, int parallelism) {
+        super(name, "threads");
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism is " + parallelism + "; expected at least 1");
+        }
+        this.parallelism = parallelism;
+        AtomicInteger count = new AtomicInteger();
+        this.pool = new ThreadPoolExecutor(parallelism, parallelism, 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Worker(this, r, "spindle-" + name + "-" + count.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    private static final class Worker extends Thread {
+        final ThreadsExecutor owner;
+
+        Worker(ThreadsExecutor owner, Runnable r, String name) {
+            super(r, name);
+            this.owner = owner;
+        }
+    }
+
+    @Override
+    protected void dispatch(TaskRun<?> run) {
+        pool.execute(run);
+    }
+
+    @Override
+    protected boolean isWorkerThread(Thread thread) {
+        return thread instanceof Worker w && w.owner == this;
+    }
+
+    @Override
+    public int parallelism() {
+        return parallelism;
+    }
+
+    @Override
+    protected void stopMachinery() {
+        pool.shutdown();
+    }
+
+    @Override
+    protected void stopMachineryNow() {
+        pool.shutdownNow();
+    }
+
+    @Override
+    protected boolean awaitMachinery(Duration timeout) throws InterruptedException {
+        return pool.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+}

@@ -1,0 +1,19 @@
+/**
+ * Spindle core: the API ({@code dev.spindle}), the service-provider interface for backends ({@code dev.spindle.spi}),
+ * and the {@code inline}, {@code threads} and {@code forkjoin} backends.
+ */
+module dev.spindle.core {
+    requires org.slf4j;
+    requires jdk.jfr;
+    requires com.github.benmanes.caffeine;
+
+    exports dev.spindle;
+    exports dev.spindle.spi;
+
+    uses dev.spindle.spi.Backend;
+
+    provides dev.spindle.spi.Backend with
+            dev.spindle.inline.InlineBackend,
+            dev.spindle.threads.ThreadsBackend,
+            dev.spindle.forkjoin.ForkJoinBackend;
+}
