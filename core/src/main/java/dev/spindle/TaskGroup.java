@@ -62,13 +62,13 @@ public final class TaskGroup implements AutoCloseable {
     private final List<TaskRun<?>> tasks = new ArrayList<>(); // guarded by lock
     private final List<TaskRun<?>> failed = new ArrayList<>(); // guarded by lock, in the order they failed
     private final List<TaskRun<?>> succeededInOrder = new ArrayList<>(); // guarded by lock
+    private final List<Throwable> lateFailures = new ArrayList<>(); // guarded by lock: thrown after cancellation
     private int pending; // guarded by lock: forked and not exited
     private int cancelled; // guarded by lock
     private boolean closed; // guarded by lock: no more forks
     private boolean joined; // guarded by lock
     private volatile String name;
     private volatile Duration timeout;
-    private volatile boolean timedOut;
     private volatile ScheduledFuture<?> timer;
 
     private TaskGroup(AbstractTaskExecutor executor, GroupPolicy policy) {
@@ -151,9 +151,8 @@ public final class TaskGroup implements AutoCloseable {
     }
 
     private void onTimeout() {
-        timedOut = true;
         scope.cancel(new CancelReason("group '" + name + "' exceeded its timeout of " + timeout, true,
-                CancelReason.Kind.DEADLINE));
+                CancelReason.Kind.DEADLINE, this));
     }
 
     /**
@@ -223,7 +222,10 @@ public final class TaskGroup implements AutoCloseable {
             switch (state) {
                 case SUCCEEDED -> succeededInOrder.add(run);
                 case FAILED -> failed.add(run);
-                default -> cancelled++;
+                default -> {
+                    cancelled++;
+                    collectLateFailure(run.lateFailure());
+                }
             }
             succeeded = succeededInOrder.size();
             failures = failed.size();
@@ -239,21 +241,45 @@ public final class TaskGroup implements AutoCloseable {
             case ALL_SUCCESSFUL -> {
                 if (state == TaskState.FAILED) {
                     scope.cancel(new CancelReason("group '" + name + "' failed fast: " + run.describe() + " failed: "
-                            + run.failure(), false, CancelReason.Kind.FAIL_FAST));
+                            + run.failure(), false, CancelReason.Kind.FAIL_FAST, this));
                 }
             }
             case QUORUM -> {
                 int k = policy.quorumSize();
                 if (succeeded >= k) {
                     scope.cancel(new CancelReason("group '" + name + "' reached its quorum of " + k
-                            + (k == 1 ? " success" : " successes"), false, CancelReason.Kind.QUORUM_REACHED));
+                            + (k == 1 ? " success" : " successes"), false, CancelReason.Kind.QUORUM_REACHED, this));
                 } else if (sealed && forked - failures < k) {
                     scope.cancel(new CancelReason("group '" + name + "' can no longer reach its quorum of " + k
-                            + ": " + failures + " of " + forked + " tasks failed", false, CancelReason.Kind.FAIL_FAST));
+                            + ": " + failures + " of " + forked + " tasks failed", false, CancelReason.Kind.FAIL_FAST, this));
                 }
             }
             case COLLECT_ALL -> { }
         }
+    }
+
+    /**
+     * Keeps what a cancelled task threw after its cancellation, unless it is only the echo of the interrupt: a task
+     * that failed for its own reasons while being cancelled must not vanish. Called with the lock held.
+     */
+    private void collectLateFailure(Throwable late) {
+        if (late == null) {
+            return;
+        }
+        if (isEchoOfCancellation(late)) {
+            for (Throwable s : late.getSuppressed()) {
+                collectLateFailure(s);
+            }
+        } else {
+            lateFailures.add(late);
+        }
+    }
+
+    private static boolean isEchoOfCancellation(Throwable t) {
+        return t instanceof java.util.concurrent.CancellationException
+                || t instanceof InterruptedException
+                || t instanceof java.io.InterruptedIOException
+                || t instanceof java.nio.channels.ClosedByInterruptException;
     }
 
     /** Cancels every task of the group and every group nested in them. {@link #join()} still waits for them. */
@@ -351,7 +377,9 @@ public final class TaskGroup implements AutoCloseable {
         String tally = forked + " forked: " + succeeded + " succeeded, " + failures.size() + " failed, "
                 + cancelledCount + " cancelled";
         Throwable first = failures.isEmpty() ? null : failures.get(0).failure();
-        if (timedOut) {
+        CancelReason r = scope.reason();
+        boolean own = r != null && r.origin() == this;
+        if (own && r.kind() == CancelReason.Kind.DEADLINE) {
             GroupTimeoutException e = new GroupTimeoutException("group '" + name + "' timed out after " + timeout
                     + " and cancelled its remaining tasks (" + tally + ")", first);
             failuresAsSuppressed(e, 1);
@@ -363,8 +391,7 @@ public final class TaskGroup implements AutoCloseable {
             failuresAsSuppressed(e, 1);
             throw e;
         }
-        CancelReason r = scope.reason();
-        if (r != null && r.kind() != CancelReason.Kind.QUORUM_REACHED && r.kind() != CancelReason.Kind.FAIL_FAST) {
+        if (r != null && !own) {
             TaskCancelledException e = r.toException("group '" + name + "'");
             failuresAsSuppressed(e, 0);
             throw e;
@@ -381,9 +408,12 @@ public final class TaskGroup implements AutoCloseable {
 
     private void failuresAsSuppressed(Throwable target, int skip) {
         List<TaskRun<?>> failures;
+        List<Throwable> late;
         lock.lock();
         try {
             failures = List.copyOf(failed);
+            late = List.copyOf(lateFailures);
+            lateFailures.clear();
         } finally {
             lock.unlock();
         }
@@ -393,6 +423,9 @@ public final class TaskGroup implements AutoCloseable {
             if (i >= skip) {
                 target.addSuppressed(run.failure());
             }
+        }
+        for (Throwable t : late) {
+            target.addSuppressed(t);
         }
     }
 
@@ -430,6 +463,17 @@ public final class TaskGroup implements AutoCloseable {
                 LOG.warn("group '{}': {} failed and nobody looked at its failure", name, run.describe(),
                         run.failure());
             }
+        }
+        List<Throwable> late;
+        lock.lock();
+        try {
+            late = List.copyOf(lateFailures);
+            lateFailures.clear();
+        } finally {
+            lock.unlock();
+        }
+        for (Throwable t : late) {
+            LOG.warn("group '{}': a task threw after it was cancelled; nobody saw it", name, t);
         }
     }
 

@@ -9,8 +9,19 @@ import dev.spindle.TaskCancelledException;
  * @param message who cancelled and why, e.g. {@code "group 'fetch' failed fast: task 'a' (#3) failed"}
  * @param deadline whether a deadline passing caused it
  * @param kind what triggered it
+ * @param origin the group or task that decided to cancel, or {@code null}; descendants see the same origin, which
+ *     is how a group tells its own decision from one inherited from above
  */
-public record CancelReason(String message, boolean deadline, Kind kind) {
+public record CancelReason(String message, boolean deadline, Kind kind, Object origin) {
+
+    /**
+     * @param message who cancelled and why
+     * @param deadline whether a deadline passing caused it
+     * @param kind what triggered it
+     */
+    public CancelReason(String message, boolean deadline, Kind kind) {
+        this(message, deadline, kind, null);
+    }
 
     /** What triggered a cancellation. */
     public enum Kind {

@@ -329,6 +329,14 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
         return isCancelRequested() && shieldDepth == 0;
     }
 
+    /**
+     * @return what the code threw after the task had been cancelled (often a consequence of the interrupt, such as
+     *     {@link InterruptedException}), or {@code null}
+     */
+    public Throwable lateFailure() {
+        return state == CANCELLED ? lateFailure : null;
+    }
+
     /** @return the exception that describes this task's cancellation */
     public TaskCancelledException cancellationException() {
         CancelReason r = reason();

@@ -1,0 +1,275 @@
+package dev.spindle.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import dev.spindle.Cancellation;
+import dev.spindle.DeadlineExceededException;
+import dev.spindle.TaskCancelledException;
+import dev.spindle.TaskExecutor;
+import dev.spindle.TaskFailedException;
+import dev.spindle.TaskHandle;
+import dev.spindle.TaskOptions;
+import dev.spindle.TaskState;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** What a single task handle promises on every backend: results, failures, cancellation, deadlines. */
+public abstract class HandleContract extends BackendFixture {
+
+    @Test
+    void joinReturnsTheResultAndTheStateIsSucceeded() {
+        TaskHandle<String> h = executor(2).submit(() -> "done", TaskOptions.named("greeter"));
+        assertEquals("done", h.join());
+        assertEquals(TaskState.SUCCEEDED, h.taskState());
+        assertEquals("greeter", h.name());
+        assertTrue(h.isDone());
+        assertNull(h.failure());
+    }
+
+    @Test
+    void aFailureIsThrownAsTaskFailedExceptionWithTheCause() throws Exception {
+        IOException boom = new IOException("disk on fire");
+        TaskHandle<Object> h = executor(2).submit(() -> {
+            throw boom;
+        });
+        TaskFailedException e = assertThrows(TaskFailedException.class, h::join);
+        assertSame(boom, e.getCause());
+        assertEquals(TaskState.FAILED, h.taskState());
+        assertSame(boom, h.failure());
+        ExecutionException ee = assertThrows(ExecutionException.class, h::get);
+        assertSame(boom, ee.getCause());
+    }
+
+    @Test
+    void cancellingARunningTaskInterruptsItAndJoinThrowsAtOnce() {
+        assumeFalse(runsOnCallerThread(), "the submitter never holds a running task's handle");
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch exited = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        TaskHandle<Object> h = executor(2).submit(() -> {
+            started.countDown();
+            try {
+                blockUntilInterrupted();
+            } catch (InterruptedException e) {
+                interrupted.set(true);
+                throw e;
+            } finally {
+                exited.countDown();
+            }
+            return null;
+        });
+        await(started, "the task to start");
+        assertTrue(h.cancel(), "cancel() of a running task returns true");
+        assertEquals(TaskState.CANCELLED, h.taskState());
+        assertTrue(h.isCancelled());
+        assertThrows(TaskCancelledException.class, h::join);
+        await(exited, "the cancelled task's code to exit");
+        assertTrue(interrupted.get(), "the task's thread was interrupted");
+    }
+
+    @Test
+    void aCancelledPendingTaskNeverRuns() {
+        assumeFalse(runsOnCallerThread(), "nothing is ever pending on this backend");
+        TaskExecutor ex = executor(1);
+        CountDownLatch blockerStarted = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ex.submit(() -> {
+            blockerStarted.countDown();
+            await(release, "the test to release the only thread");
+            return null;
+        });
+        await(blockerStarted, "the blocker to occupy the only thread");
+        AtomicBoolean ran = new AtomicBoolean();
+        TaskHandle<Object> queued = ex.submit(() -> {
+            ran.set(true);
+            return null;
+        });
+        assertEquals(TaskState.PENDING, queued.taskState());
+        assertTrue(queued.cancel());
+        release.countDown();
+        ex.close();
+        assertFalse(ran.get(), "a task cancelled while pending must never run");
+        assertEquals(TaskState.CANCELLED, queued.taskState());
+    }
+
+    @Test
+    void cancellingASucceededTaskChangesNothing() {
+        TaskHandle<Integer> h = executor(2).submit(() -> 42);
+        assertEquals(42, h.join());
+        assertFalse(h.cancel(), "cancellation never un-happens a success");
+        assertEquals(TaskState.SUCCEEDED, h.taskState());
+        assertEquals(42, h.join());
+    }
+
+    @Test
+    void aTimeoutStopsTheWorkNotOnlyTheWaiting() {
+        AtomicBoolean interrupted = new AtomicBoolean();
+        TaskHandle<Object> h = executor(2).submit(() -> {
+            try {
+                blockUntilInterrupted();
+            } catch (InterruptedException e) {
+                interrupted.set(true);
+                throw e;
+            }
+            return null;
+        }, TaskOptions.named("slow").withTimeout(Duration.ofMillis(50)));
+        DeadlineExceededException e = assertThrows(DeadlineExceededException.class, h::join);
+        assertTrue(e.getMessage().contains("slow"), e.getMessage());
+        awaitExit(h);
+        assertTrue(interrupted.get(), "the timed-out task was interrupted");
+    }
+
+    @Test
+    void cancellationCheckStopsACpuLoop() {
+        AtomicReference<Throwable> seen = new AtomicReference<>();
+        TaskHandle<Object> h = executor(2).submit(() -> {
+            try {
+                for (;;) {
+                    Cancellation.check();
+                    Thread.onSpinWait();
+                }
+            } catch (TaskCancelledException e) {
+                seen.set(e);
+                throw e;
+            }
+        }, TaskOptions.DEFAULTS.withTimeout(Duration.ofMillis(30)));
+        assertThrows(DeadlineExceededException.class, h::join);
+        awaitExit(h);
+        assertInstanceOf(DeadlineExceededException.class, seen.get());
+    }
+
+    @Test
+    void shieldedCleanupIsNotInterruptedAndTheCancellationArrivesAfterIt() {
+        CountDownLatch inShield = new CountDownLatch(1);
+        CountDownLatch afterCancel = new CountDownLatch(1);
+        AtomicBoolean cleanupFinished = new AtomicBoolean();
+        AtomicBoolean cancelledInsideShield = new AtomicBoolean(true);
+        AtomicBoolean interruptedAfterShield = new AtomicBoolean();
+        GroupOnAnotherThread g = GroupOnAnotherThread.start(executor(2), () -> {
+            Cancellation.shielded(() -> {
+                inShield.countDown();
+                await(afterCancel, "the group to be cancelled"); // an interrupt here would fail the test
+                cancelledInsideShield.set(Cancellation.isCancelled());
+                Cancellation.check(); // shielded: does not throw
+                cleanupFinished.set(true);
+                return null;
+            });
+            interruptedAfterShield.set(Thread.currentThread().isInterrupted());
+            Cancellation.check();
+            return null;
+        });
+        await(inShield, "the task to enter its shield");
+        g.group().cancel();
+        afterCancel.countDown();
+        assertInstanceOf(TaskCancelledException.class, g.outcome());
+        assertTrue(cleanupFinished.get(), "shielded code ran to its end");
+        assertFalse(cancelledInsideShield.get(), "inside the shield the task does not look cancelled");
+        assertTrue(interruptedAfterShield.get(), "the cancellation was delivered when the shield ended");
+    }
+
+    @Test
+    void aTaskThatSwallowsItsCancellationIsReportedOnceAtWarn() {
+        CountDownLatch exited = new CountDownLatch(1);
+        TaskHandle<String> h;
+        try (LogCapture log = LogCapture.start()) {
+            h = executor(2).submit(() -> {
+                try {
+                    blockUntilInterrupted();
+                } catch (InterruptedException swallowed) {
+                    // the bug this report exists for
+                } finally {
+                    exited.countDown();
+                }
+                return "ignored";
+            }, TaskOptions.named("swallower").withTimeout(Duration.ofMillis(30)));
+            await(exited, "the swallowing task to return");
+            awaitExit(h);
+            long warnings = log.linesContaining("swallowed the interrupt").stream()
+                    .filter(l -> l.contains("swallower")).count();
+            assertEquals(1, warnings, "exactly one WARN names the task:\n" + log.text());
+        }
+        assertThrows(DeadlineExceededException.class, h::join);
+    }
+
+    @Test
+    void getWithATimeoutStopsTheWaitingButNotTheWork() throws Exception {
+        assumeFalse(runsOnCallerThread(), "the submitter only gets the handle once the task is done");
+        CountDownLatch release = new CountDownLatch(1);
+        TaskHandle<String> h = executor(2).submit(() -> {
+            await(release, "release");
+            return "finished";
+        });
+        assertThrows(TimeoutException.class, () -> h.get(Duration.ofMillis(20)));
+        assertFalse(h.isDone(), "the work goes on after the waiter's timeout");
+        release.countDown();
+        assertEquals("finished", h.get(PATIENCE));
+    }
+
+    @Test
+    void cancellingTheCompletableFutureCancelsTheTask() {
+        assumeFalse(runsOnCallerThread(), "the submitter only gets the handle once the task is done");
+        CountDownLatch started = new CountDownLatch(1);
+        TaskHandle<Object> h = executor(2).submit(() -> {
+            started.countDown();
+            blockUntilInterrupted();
+            return null;
+        });
+        CompletableFuture<Object> cf = h.toCompletableFuture();
+        await(started, "start");
+        cf.cancel(true);
+        assertEquals(TaskState.CANCELLED, h.taskState());
+        awaitExit(h);
+    }
+
+    @Test
+    void theExecutorServiceViewsFuturesReachTheWork() throws Exception {
+        assumeFalse(runsOnCallerThread(), "the submitter only gets the future once the task is done");
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        CountDownLatch exited = new CountDownLatch(1);
+        Future<?> f = executor(2).asExecutorService().submit(() -> {
+            started.countDown();
+            try {
+                blockUntilInterrupted();
+            } catch (InterruptedException e) {
+                interrupted.set(true);
+            } finally {
+                exited.countDown();
+            }
+        });
+        await(started, "start");
+        assertTrue(f.cancel(false), "even cancel(false) stops the work: Spindle always interrupts");
+        await(exited, "exit");
+        assertTrue(interrupted.get());
+        assertEquals(7, executor(2).asExecutorService().submit(() -> 7).get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /**
+     * Waits until a task's code has finished.
+     *
+     * @param h the handle
+     */
+    protected static void awaitExit(TaskHandle<?> h) {
+        try {
+            h.toCompletableFuture().handle((v, e) -> null).get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("task did not exit within " + PATIENCE, e);
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package dev.spindle.testkit.core;
+
+import dev.spindle.Spindle;
+import dev.spindle.TaskExecutor;
+import dev.spindle.testkit.HandleContract;
+
+class ThreadsHandleContractTest extends HandleContract {
+    @Override
+    protected TaskExecutor create(String name, int parallelism) {
+        return Spindle.builder(name).backend("threads").set("parallelism", Integer.toString(parallelism)).build();
+    }
+}
