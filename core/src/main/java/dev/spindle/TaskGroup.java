@@ -241,7 +241,7 @@ public final class TaskGroup implements AutoCloseable {
             case ALL_SUCCESSFUL -> {
                 if (state == TaskState.FAILED) {
                     scope.cancel(new CancelReason("group '" + name + "' failed fast: " + run.describe() + " failed: "
-                            + run.failure(), false, CancelReason.Kind.FAIL_FAST, this));
+                            + run.peekFailure(), false, CancelReason.Kind.FAIL_FAST, this));
                 }
             }
             case QUORUM -> {
@@ -376,7 +376,7 @@ public final class TaskGroup implements AutoCloseable {
         }
         String tally = forked + " forked: " + succeeded + " succeeded, " + failures.size() + " failed, "
                 + cancelledCount + " cancelled";
-        Throwable first = failures.isEmpty() ? null : failures.get(0).failure();
+        Throwable first = failures.isEmpty() ? null : failures.get(0).peekFailure();
         CancelReason r = scope.reason();
         boolean own = r != null && r.origin() == this;
         if (own && r.kind() == CancelReason.Kind.DEADLINE) {
@@ -421,7 +421,7 @@ public final class TaskGroup implements AutoCloseable {
             TaskRun<?> run = failures.get(i);
             run.markObserved();
             if (i >= skip) {
-                target.addSuppressed(run.failure());
+                target.addSuppressed(run.peekFailure());
             }
         }
         for (Throwable t : late) {
@@ -461,7 +461,7 @@ public final class TaskGroup implements AutoCloseable {
             if (!run.isObserved()) {
                 run.markObserved();
                 LOG.warn("group '{}': {} failed and nobody looked at its failure", name, run.describe(),
-                        run.failure());
+                        run.peekFailure());
             }
         }
         List<Throwable> late;
@@ -503,7 +503,6 @@ public final class TaskGroup implements AutoCloseable {
         try {
             List<Throwable> out = new ArrayList<>(failed.size());
             for (TaskRun<?> run : failed) {
-                run.markObserved();
                 out.add(run.failure());
             }
             return out;

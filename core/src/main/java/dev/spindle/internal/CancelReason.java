@@ -34,7 +34,12 @@ public record CancelReason(String message, boolean deadline, Kind kind, Object o
         /** a quorum of successes was reached and the rest are not needed */
         QUORUM_REACHED,
         /** the executor was shut down */
-        SHUTDOWN
+        SHUTDOWN,
+        /**
+         * the result is no longer wanted (a {@code mapStreaming} stream was closed early); a task that finishes anyway
+         * is not reported as having swallowed its cancellation
+         */
+        NOT_NEEDED
     }
 
     /** @return a reason for an explicit request */

@@ -222,7 +222,7 @@ public final class MapSupport {
         void close() {
             if (!closed) {
                 closed = true;
-                scope.cancel(CancelReason.requested("its mapStreaming stream was closed"));
+                scope.cancel(new CancelReason("its mapStreaming stream was closed", false, CancelReason.Kind.NOT_NEEDED));
                 scope.detachFromParent();
             }
         }

@@ -325,7 +325,7 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
         TaskRun<?> run;
         while ((run = unobserved.poll()) != null) {
             if (!run.isObserved()) {
-                LOG.warn("{} failed and nobody joined it; its failure follows", run.describe(), run.failure());
+                LOG.warn("{} failed and nobody joined it; its failure follows", run.describe(), run.peekFailure());
             }
         }
         int lost = unobservedCount.getAndSet(0) - MAX_UNOBSERVED;

@@ -207,6 +207,10 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
 
     private void warnSwallowedCancellation() {
         CancelReason r = reason();
+        if (r != null && r.kind() == CancelReason.Kind.NOT_NEEDED) {
+            LOG.debug("{} finished after its result stopped being needed ({})", describe(), r.message());
+            return;
+        }
         LOG.warn("{} was cancelled ({}) but its code returned normally: it swallowed the interrupt or never checked "
                 + "Cancellation.check(). Its result was discarded. Let InterruptedException propagate, or call "
                 + "Cancellation.check() in long loops.", describe(), r == null ? "unknown reason" : r.message());
@@ -431,6 +435,11 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
     @Override
     public boolean isDone() {
         return state > RUNNING;
+    }
+
+    /** @return the failure of a FAILED task without marking it as seen, or {@code null} */
+    public Throwable peekFailure() {
+        return state == FAILED ? failure : null;
     }
 
     @Override
