@@ -51,8 +51,8 @@ public final class MapSupport {
      * @return the chunk size, at least 1
      */
     public static int chunkSize(int items, int parallelism) {
-        int chunks = Math.max(1, parallelism) * 4;
-        return Math.max(1, (items + chunks - 1) / chunks);
+        long chunks = Math.max(1, parallelism) * 4L;
+        return (int) Math.max(1, (items + chunks - 1) / chunks);
     }
 
     /**

@@ -176,7 +176,10 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
             } catch (RejectedExecutionException e) {
                 run.cancel(new CancelReason("executor '" + name + "' rejected it: " + e.getMessage(), false,
                         CancelReason.Kind.SHUTDOWN));
-                throw e;
+                if (listener == null) {
+                    throw e;
+                }
+                // a group was already told of the (cancelled) task through its listener: hand it the handle
             }
         }
         return run;

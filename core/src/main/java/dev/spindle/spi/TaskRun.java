@@ -74,6 +74,17 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+        // Load now, on the thread that creates the first task, what a task may need when it ends: loading a class
+        // on a virtual thread pins its carrier (native frames), and the JFR event class is instrumented on load.
+        new TaskEvent();
+        for (Class<?> c : new Class<?>[] {TaskFailedException.class, TaskCancelledException.class,
+                dev.spindle.DeadlineExceededException.class, CancelReason.class, CancelReason.Kind.class}) {
+            try {
+                Class.forName(c.getName(), true, c.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
     }
 
     private final long id = IDS.incrementAndGet();
@@ -156,9 +167,11 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
         TaskRun<?> previous = Current.push(this);
         T v = null;
         Throwable thrown = null;
+        boolean called = false;
         try {
             Task<T> t = task;
             if (!isCancelRequested()) {
+                called = true;
                 v = t.call();
             }
         } catch (Throwable e) {
@@ -167,7 +180,15 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
             Current.pop(previous);
             settleInterrupt();
         }
-        finish(v, thrown);
+        if (called) {
+            finish(v, thrown);
+        } else {
+            // cancelled between our CAS to RUNNING and the call: the canceller is about to move RUNNING to CANCELLED
+            while (state == RUNNING) {
+                Thread.onSpinWait();
+            }
+            exit();
+        }
     }
 
     private void settleInterrupt() {
@@ -291,6 +312,11 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
     @Override
     public boolean cancel() {
         return cancel(CancelReason.requested("cancel() was called on its handle")) && cancelTransitioned;
+    }
+
+    /** @return the task whose code runs on the current thread, or {@code null} */
+    public static TaskRun<?> current() {
+        return Current.run();
     }
 
     /** @return whether the current code of this task runs inside {@code Cancellation.shielded} */

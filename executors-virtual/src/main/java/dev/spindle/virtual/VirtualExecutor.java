@@ -1,0 +1,161 @@
+package dev.spindle.virtual;
+
+import dev.spindle.spi.AbstractTaskExecutor;
+import dev.spindle.spi.TaskRun;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Runs each task on its own virtual thread, named {@code spindle-<executor>-task-<id>} so that thread dumps and JFR
+ * show which task a thread runs.
+ *
+ * <p>With a concurrency limit, tasks beyond it wait in a queue as plain objects: no thread, virtual or carrier, is
+ * held for them, and cancelling one takes it out of the running at once. The limit is never exceeded: a task gets a
+ * slot by CAS on {@code running} before its thread starts and gives it back when its thread ends. A task that joins
+ * a queued task of the same executor runs it on its own thread, so tasks waiting for each other cannot starve the
+ * limit.
+ *
+ * <p>Thread-safe.
+ */
+public final class VirtualExecutor extends AbstractTaskExecutor {
+
+    private final int limit; // Integer.MAX_VALUE when unlimited
+    private final ConcurrentLinkedQueue<TaskRun<?>> waiting = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger running = new AtomicInteger(); // slots taken
+    private final AtomicInteger threads = new AtomicInteger(); // virtual threads started and not yet ended
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition noThreads = lock.newCondition();
+
+    /**
+     * @param name the executor's name
+     * @param maxConcurrency the most tasks running at once; 0 for no limit
+     */
+    public VirtualExecutor(String name, int maxConcurrency) {
+        super(name, "virtual");
+        if (maxConcurrency < 0) {
+            throw new IllegalArgumentException("maxConcurrency is " + maxConcurrency
+                    + "; expected 0 (no limit) or a positive number");
+        }
+        this.limit = maxConcurrency == 0 ? Integer.MAX_VALUE : maxConcurrency;
+    }
+
+    @Override
+    protected void dispatch(TaskRun<?> run) {
+        if (limit == Integer.MAX_VALUE) {
+            start(run);
+            return;
+        }
+        waiting.add(run);
+        drain();
+    }
+
+    /** Starts waiting tasks while slots are free. Any thread may call it; the CAS on {@code running} arbitrates. */
+    private void drain() {
+        for (;;) {
+            int r = running.get();
+            if (r >= limit) {
+                return;
+            }
+            if (!running.compareAndSet(r, r + 1)) {
+                continue;
+            }
+            TaskRun<?> next = waiting.poll();
+            while (next != null && !next.isPending()) {
+                next = waiting.poll(); // cancelled while waiting, or run by a joining task: skip it
+            }
+            if (next == null) {
+                running.decrementAndGet();
+                if (waiting.isEmpty()) {
+                    return;
+                }
+                continue; // a task arrived between our poll and our release: look again so it is not stranded
+            }
+            start(next);
+        }
+    }
+
+    private void start(TaskRun<?> run) {
+        threads.incrementAndGet();
+        try {
+            Thread.ofVirtual().name("spindle-" + name() + "-task-" + run.id()).start(() -> {
+                try {
+                    run.run();
+                } finally {
+                    if (limit != Integer.MAX_VALUE) {
+                        running.decrementAndGet();
+                        drain();
+                    }
+                    threadEnded();
+                }
+            });
+        } catch (RuntimeException | Error e) {
+            if (limit != Integer.MAX_VALUE) {
+                running.decrementAndGet();
+            }
+            threadEnded();
+            throw e;
+        }
+    }
+
+    private void threadEnded() {
+        if (threads.decrementAndGet() == 0) {
+            lock.lock();
+            try {
+                noThreads.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    @Override
+    protected boolean isWorkerThread(Thread thread) {
+        var current = dev.spindle.spi.TaskRun.current();
+        return current != null && current.executor() == this && thread == Thread.currentThread();
+    }
+
+    @Override
+    public int parallelism() {
+        return limit;
+    }
+
+    /** @return the configured limit, or 0 when there is none */
+    public int maxConcurrency() {
+        return limit == Integer.MAX_VALUE ? 0 : limit;
+    }
+
+    /** @return virtual threads of this executor that have started and not yet ended */
+    public int liveThreads() {
+        return threads.get();
+    }
+
+    @Override
+    protected void stopMachinery() {
+    }
+
+    @Override
+    protected void stopMachineryNow() {
+        waiting.clear(); // every waiting task was cancelled by shutdownNow already
+    }
+
+    @Override
+    protected boolean awaitMachinery(Duration timeout) throws InterruptedException {
+        long left = timeout.toNanos();
+        lock.lock();
+        try {
+            while (threads.get() > 0) {
+                if (left <= 0) {
+                    return false;
+                }
+                left = noThreads.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package dev.spindle.virtual;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.spindle.Spindle;
+import dev.spindle.TaskExecutor;
+import dev.spindle.TaskGroup;
+import dev.spindle.TaskHandle;
+import dev.spindle.TaskState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/** What the virtual backend promises beyond the shared contract. */
+class VirtualExecutorTest {
+
+    @Test
+    void eachTaskRunsOnItsOwnVirtualThreadNamedAfterTheExecutorAndTask() {
+        try (TaskExecutor ex = Spindle.builder("io").backend("virtual").build()) {
+            AtomicReference<Thread> seen = new AtomicReference<>();
+            TaskHandle<Object> h = ex.submit(() -> {
+                seen.set(Thread.currentThread());
+                return null;
+            });
+            h.join();
+            assertTrue(seen.get().isVirtual());
+            assertEquals("spindle-io-task-" + h.id(), seen.get().getName());
+        }
+    }
+
+    @Test
+    void tenThousandConcurrentWaitsNeedNoThreadPool() throws Exception {
+        int n = 10_000;
+        CountDownLatch allWaiting = new CountDownLatch(n);
+        CountDownLatch release = new CountDownLatch(1);
+        try (TaskExecutor ex = Spindle.builder("many").backend("virtual").build(); TaskGroup g = TaskGroup.open(ex)) {
+            for (int i = 0; i < n; i++) {
+                g.fork(() -> {
+                    allWaiting.countDown();
+                    release.await();
+                    return null;
+                });
+            }
+            assertTrue(allWaiting.await(60, TimeUnit.SECONDS), "all " + n + " tasks wait at the same time");
+            release.countDown();
+            g.join();
+        }
+    }
+
+    @Test
+    void noVirtualThreadSurvivesClose() {
+        VirtualExecutor ex = (VirtualExecutor) Spindle.builder("close").backend("virtual").set("maxConcurrency", "3")
+                .build();
+        for (int i = 0; i < 100; i++) {
+            ex.submit(() -> {
+                Thread.sleep(1);
+                return null;
+            });
+        }
+        ex.close();
+        assertEquals(0, ex.liveThreads(), "close() returns after every virtual thread has ended");
+    }
+
+    @Test
+    void shutdownNowInterruptsRunningTasksAndDropsWaitingOnes() throws Exception {
+        VirtualExecutor ex = (VirtualExecutor) Spindle.builder("stop").backend("virtual").set("maxConcurrency", "2")
+                .build();
+        CountDownLatch started = new CountDownLatch(2);
+        List<TaskHandle<Object>> hs = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            hs.add(ex.submit(() -> {
+                started.countDown();
+                new CountDownLatch(1).await();
+                return null;
+            }));
+        }
+        assertTrue(started.await(30, TimeUnit.SECONDS));
+        ex.shutdownNow();
+        for (TaskHandle<Object> h : hs) {
+            assertEquals(TaskState.CANCELLED, h.taskState());
+        }
+        assertTrue(ex.awaitTermination(Duration.ofSeconds(30)));
+        assertEquals(0, ex.liveThreads());
+    }
+
+    @Property(tries = 60)
+    void theConcurrencyLimitIsNeverExceeded(@ForAll @IntRange(min = 1, max = 8) int limit,
+            @ForAll @IntRange(min = 0, max = 200) int tasks, @ForAll @IntRange(min = 0, max = 200) int cancelAt,
+            @ForAll @IntRange(min = 0, max = 300) int workMicros) {
+        VirtualExecutor ex = (VirtualExecutor) Spindle.builder("limit").backend("virtual")
+                .set("maxConcurrency", Integer.toString(limit)).build();
+        AtomicInteger now = new AtomicInteger();
+        AtomicInteger worst = new AtomicInteger();
+        List<TaskHandle<Object>> hs = new ArrayList<>();
+        try {
+            for (int i = 0; i < tasks; i++) {
+                hs.add(ex.submit(() -> {
+                    worst.accumulateAndGet(now.incrementAndGet(), Math::max);
+                    try {
+                        long until = System.nanoTime() + workMicros * 1000L;
+                        while (System.nanoTime() < until) {
+                            Thread.sleep(0, 100_000);
+                        }
+                    } finally {
+                        now.decrementAndGet();
+                    }
+                    return null;
+                }));
+                if (i == cancelAt) {
+                    for (int k = 0; k < hs.size(); k += 2) {
+                        hs.get(k).cancel();
+                    }
+                }
+            }
+            ex.close();
+        } finally {
+            ex.shutdownNow();
+        }
+        assertTrue(worst.get() <= limit, worst.get() + " tasks ran at once with a limit of " + limit);
+        assertEquals(0, ex.liveThreads());
+        for (TaskHandle<Object> h : hs) {
+            assertTrue(h.taskState().isTerminal(), h.toString());
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package dev.spindle.virtual;
+
+import dev.spindle.Spindle;
+import dev.spindle.TaskExecutor;
+import dev.spindle.testkit.LifecycleContract;
+
+/** The shared lifecycle contract, on the virtual backend (with a limit when asked for a bounded executor). */
+class VirtualLifecycleContractTest extends LifecycleContract {
+    @Override
+    protected TaskExecutor create(String name, int parallelism) {
+        return VirtualContracts.create(name, parallelism);
+    }
+}
