@@ -9,6 +9,8 @@ module dev.spindle.core {
 
     exports dev.spindle;
     exports dev.spindle.spi;
+    // the shared machinery behind the SPI, for Spindle's own backend modules only
+    exports dev.spindle.internal to dev.spindle.virtual, dev.spindle.process;
 
     uses dev.spindle.spi.Backend;
 

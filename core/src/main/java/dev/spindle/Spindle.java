@@ -78,6 +78,13 @@ public final class Spindle {
         return new ExecutorBuilder(name);
     }
 
+    /**
+     * @return the task whose code runs on the current thread (its name, id and state), or empty outside tasks
+     */
+    public static java.util.Optional<TaskHandle<?>> currentTask() {
+        return java.util.Optional.ofNullable(dev.spindle.internal.Current.run());
+    }
+
     /** @return the names of the backends present on the class path or module path */
     public static Set<String> backends() {
         Set<String> names = new TreeSet<>();
