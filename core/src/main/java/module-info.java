@@ -9,6 +9,7 @@ module dev.spindle.core {
 
     exports dev.spindle;
     exports dev.spindle.spi;
+    exports dev.spindle.lock;
     // the shared machinery behind the SPI, for Spindle's own backend modules only
     exports dev.spindle.internal to dev.spindle.virtual, dev.spindle.process;
 

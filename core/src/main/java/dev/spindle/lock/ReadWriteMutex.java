@@ -1,0 +1,130 @@
+package dev.spindle.lock;
+
+import dev.spindle.internal.lock.LockOrderGraph;
+import dev.spindle.internal.lock.LockWaits;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * Many readers or one writer, on the JDK's {@link ReentrantReadWriteLock} (Python has no counterpart in its standard
+ * library). Both sides are reentrant; a writer may also take the read side; a reader may not upgrade to writing
+ * (it would wait for itself, so it fails at once with {@link IllegalStateException}).
+ *
+ * <p>Waiting honours the current task's cancellation and deadline, never pins a virtual thread, and takes part in
+ * {@link LockOrder} checking as one lock. This class is thread-safe.
+ */
+public final class ReadWriteMutex {
+
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private final String name;
+    private final ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
+
+    /** A read-write mutex named {@code rwmutex-<n>}. */
+    public ReadWriteMutex() {
+        this("rwmutex-" + IDS.incrementAndGet());
+    }
+
+    /** @param name a name for error messages and lock-order reports */
+    public ReadWriteMutex(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+    }
+
+    /** @return a read hold; close it to release */
+    public Held read() {
+        take(rw.readLock(), "read side of " + this, null);
+        return () -> release(rw.readLock());
+    }
+
+    /**
+     * @param timeout the longest to wait
+     * @return a read hold
+     * @throws TimeoutException if a writer kept it for all of {@code timeout}
+     */
+    public Held read(Duration timeout) throws TimeoutException {
+        if (!take(rw.readLock(), "read side of " + this, Objects.requireNonNull(timeout, "timeout"))) {
+            throw new TimeoutException("the read side of " + this + " was not free within " + timeout);
+        }
+        return () -> release(rw.readLock());
+    }
+
+    /**
+     * @return a write hold; close it to release
+     * @throws IllegalStateException if the current thread holds only the read side
+     */
+    public Held write() {
+        checkNoUpgrade();
+        take(rw.writeLock(), "write side of " + this, null);
+        return () -> release(rw.writeLock());
+    }
+
+    /**
+     * @param timeout the longest to wait
+     * @return a write hold
+     * @throws TimeoutException if readers or a writer kept it for all of {@code timeout}
+     */
+    public Held write(Duration timeout) throws TimeoutException {
+        checkNoUpgrade();
+        if (!take(rw.writeLock(), "write side of " + this, Objects.requireNonNull(timeout, "timeout"))) {
+            throw new TimeoutException("the write side of " + this + " was not free within " + timeout);
+        }
+        return () -> release(rw.writeLock());
+    }
+
+    private void checkNoUpgrade() {
+        if (rw.getReadHoldCount() > 0 && !rw.isWriteLockedByCurrentThread()) {
+            throw new IllegalStateException(Thread.currentThread().getName() + " holds the read side of " + this
+                    + " and asks for the write side: that would wait for itself. Release the read side first");
+        }
+    }
+
+    private boolean take(Lock side, String what, Duration timeout) {
+        boolean checking = LockOrderGraph.enabled();
+        if (checking) {
+            LockOrderGraph.beforeAcquire(this);
+        }
+        if (!side.tryLock()) {
+            boolean got = LockWaits.await(what, timeout, nanos -> {
+                if (nanos == Long.MAX_VALUE) {
+                    side.lockInterruptibly();
+                    return true;
+                }
+                return side.tryLock(nanos, TimeUnit.NANOSECONDS);
+            });
+            if (!got) {
+                return false;
+            }
+        }
+        if (checking) {
+            LockOrderGraph.acquired(this);
+        }
+        return true;
+    }
+
+    private void release(Lock side) {
+        side.unlock();
+        if (LockOrderGraph.enabled()) {
+            LockOrderGraph.released(this);
+        }
+    }
+
+    /** @return how many read holds there are, across threads; a snapshot */
+    public int readers() {
+        return rw.getReadLockCount();
+    }
+
+    /** @return whether a thread holds the write side */
+    public boolean isWriteLocked() {
+        return rw.isWriteLocked();
+    }
+
+    @Override
+    public String toString() {
+        return "read-write mutex '" + name + "'";
+    }
+}
