@@ -1,0 +1,88 @@
+package dev.spindle.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.spindle.Spindle;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ShowcaseTest {
+
+    private static String output;
+
+    @BeforeAll
+    static void runQuickShowcase() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            Showcase.run(new String[] {"--quick", "--io-requests", "24"}, out);
+        }
+        output = bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void theTableHasARowForEveryBackendPresentAndBothWorkloads() {
+        assertFalse(Spindle.backends().isEmpty());
+        for (String backend : Spindle.backends()) {
+            for (String workload : List.of("io", "cpu")) {
+                Pattern row = Pattern.compile("^\\| " + Pattern.quote(backend) + " +\\| " + workload
+                        + " +\\|.* s \\|.*x \\|$", Pattern.MULTILINE);
+                assertTrue(row.matcher(output).find(), "no row for " + backend + "/" + workload + " in:\n" + output);
+            }
+        }
+        Pattern rows = Pattern.compile("^\\| (?!backend)\\S+ +\\| (io|cpu) ", Pattern.MULTILINE);
+        assertEquals(2 * Spindle.backends().size(), rows.matcher(output).results().count(), output);
+    }
+
+    @Test
+    void inlineIsTheBaselineOfTheSpeedUp() {
+        assertTrue(Pattern.compile("^\\| inline +\\| io +\\|.*\\| +1\\.00x \\|$", Pattern.MULTILINE)
+                .matcher(output).find(), output);
+    }
+
+    @Test
+    void theAdviceCallsTheRequestsIoBoundAndGivesABoundForEachWorkload() {
+        assertTrue(Pattern.compile("^  io .*CPU/wall [0-9.]+: I/O-bound", Pattern.MULTILINE).matcher(output).find(),
+                output);
+        assertEquals(2, Pattern.compile("Amdahl bound on \\d+ cores").matcher(output).results().count(), output);
+    }
+
+    @Test
+    void itStopsTheServerAndTheExecutorsItStarted() throws InterruptedException {
+        // close() of the executors and the server waits for their threads; allow a generous grace period anyway
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        List<String> left;
+        do {
+            left = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                    .filter(n -> n.startsWith("showcase-") || n.startsWith("spindle-showcase-")
+                            || n.equals("HTTP-Dispatcher"))
+                    .toList();
+            if (left.isEmpty()) {
+                return;
+            }
+            Thread.sleep(50);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("threads still running after the showcase returned: " + left);
+    }
+
+    @Test
+    void anUnknownFlagIsRejectedWithItsName() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Showcase.run(new String[] {"--io-reqests", "3"}, new PrintStream(new ByteArrayOutputStream())));
+        assertTrue(e.getMessage().contains("--io-reqests"), e.getMessage());
+    }
+
+    @Test
+    void anExplicitSizeWinsOverQuickInAnyOrder() {
+        ShowcaseOptions o = ShowcaseOptions.parse(List.of("--io-requests", "7", "--quick"));
+        assertEquals(7, o.ioRequests());
+        assertEquals(300_000, o.cpuLimit());
+    }
+}
