@@ -15,27 +15,49 @@ import java.util.concurrent.locks.AbstractQueuedSynchronizer;
  */
 public final class Event {
 
-    /** State 1 = set. Waiters park in shared mode, so {@code releaseShared} wakes them all. */
+    /**
+     * State = generation &lt;&lt; 1 | set-bit. Every {@code set()} of a clear event starts a new generation; a waiter
+     * passes when the event is set or its generation moved on since it started waiting. So a waiter woken by
+     * {@code set()} passes even if {@code clear()} ran before it re-checked: no lost wake-up. Waiters park in shared
+     * mode, so one release wakes them all.
+     */
     private static final class Sync extends AbstractQueuedSynchronizer {
         private static final long serialVersionUID = 1L;
 
         @Override
-        protected int tryAcquireShared(int ignored) {
-            return getState() == 1 ? 1 : -1;
+        protected int tryAcquireShared(int generationSeen) {
+            int s = getState();
+            return (s & 1) == 1 || (s >>> 1) != generationSeen ? 1 : -1;
         }
 
         @Override
         protected boolean tryReleaseShared(int ignored) {
-            setState(1);
-            return true;
+            for (;;) {
+                int s = getState();
+                if ((s & 1) == 1) {
+                    return true;
+                }
+                if (compareAndSetState(s, (((s >>> 1) + 1) << 1) | 1)) {
+                    return true;
+                }
+            }
         }
 
         void reset() {
-            setState(0);
+            for (;;) {
+                int s = getState();
+                if ((s & 1) == 0 || compareAndSetState(s, s & ~1)) {
+                    return;
+                }
+            }
         }
 
         boolean isSet() {
-            return getState() == 1;
+            return (getState() & 1) == 1;
+        }
+
+        int generation() {
+            return getState() >>> 1;
         }
     }
 
@@ -63,12 +85,13 @@ public final class Event {
     /** Waits until the flag is set (or the current task is cancelled or reaches its deadline). */
     public void await() {
         if (!sync.isSet()) {
+            int generation = sync.generation();
             LockWaits.await("an event", null, nanos -> {
                 if (nanos == Long.MAX_VALUE) {
-                    sync.acquireSharedInterruptibly(1);
+                    sync.acquireSharedInterruptibly(generation);
                     return true;
                 }
-                return sync.tryAcquireSharedNanos(1, nanos);
+                return sync.tryAcquireSharedNanos(generation, nanos);
             });
         }
     }
@@ -81,7 +104,16 @@ public final class Event {
      */
     public boolean await(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
-        return sync.isSet() || LockWaits.await("an event", timeout, nanos -> sync.tryAcquireSharedNanos(1, nanos));
+        if (sync.isSet()) {
+            return true;
+        }
+        int generation = sync.generation();
+        return LockWaits.await("an event", timeout, nanos -> sync.tryAcquireSharedNanos(generation, nanos));
+    }
+
+    /** @return how many threads wait now; an estimate, for tests and monitoring */
+    public int waiting() {
+        return sync.getQueueLength();
     }
 
     @Override

@@ -9,6 +9,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import dev.spindle.Spindle;
+import dev.spindle.TaskExecutor;
+import dev.spindle.TaskGroup;
+import dev.spindle.lock.BoundedSemaphore;
+import dev.spindle.lock.Event;
+import dev.spindle.lock.Held;
+import dev.spindle.lock.Mutex;
+import dev.spindle.lock.ReadWriteMutex;
+import dev.spindle.lock.ReentrantMutex;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
@@ -58,6 +68,60 @@ class NoPinningTest {
                             && !frame.contains("Test"))
                     .toList();
             assertEquals(List.of(), ours, "virtual threads pinned in Spindle code");
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
+    void theLockUtilitiesUnderContentionOnVirtualThreadsRecordNoPinningInSpindleCode() throws Exception {
+        Path file = Files.createTempFile("spindle-pinning-locks", ".jfr");
+        try (Recording recording = new Recording()) {
+            recording.enable("jdk.VirtualThreadPinned").withThreshold(Duration.ZERO).withStackTrace();
+            recording.start();
+            Mutex mutex = new Mutex("m");
+            ReentrantMutex rmutex = new ReentrantMutex("r", false);
+            ReadWriteMutex rw = new ReadWriteMutex("rw");
+            BoundedSemaphore sem = new BoundedSemaphore("s", 3);
+            Event event = new Event();
+            AtomicInteger counter = new AtomicInteger();
+            try (TaskExecutor ex = Spindle.builder("pin-locks").backend("virtual").build();
+                    TaskGroup g = TaskGroup.open(ex)) {
+                for (int i = 0; i < 200; i++) {
+                    int k = i;
+                    g.fork(() -> {
+                        event.await(Duration.ofSeconds(30));
+                        for (int round = 0; round < 20; round++) {
+                            try (Held a = mutex.acquire()) {
+                                Thread.sleep(0, 10_000); // park while holding: others must wait, unpinned
+                                counter.incrementAndGet();
+                            }
+                            try (Held b = rmutex.acquire(); Held c = rmutex.acquire()) {
+                                Thread.yield();
+                            }
+                            try (Held d = (k % 4 == 0) ? rw.write() : rw.read()) {
+                                Thread.yield();
+                            }
+                            try (Held e = sem.acquire()) {
+                                Thread.sleep(0, 10_000);
+                            }
+                        }
+                        return null;
+                    });
+                }
+                event.set();
+                g.join();
+            }
+            recording.stop();
+            recording.dump(file);
+            assertEquals(200 * 20, counter.get());
+            List<String> ours = RecordingFile.readAllEvents(file).stream()
+                    .filter(e -> e.getEventType().getName().equals("jdk.VirtualThreadPinned"))
+                    .map(NoPinningTest::innermostApplicationFrame)
+                    .flatMap(Optional::stream)
+                    .filter(frame -> frame.startsWith("dev.spindle.") && !frame.contains("Test"))
+                    .toList();
+            assertEquals(List.of(), ours, "virtual threads pinned in Spindle's lock code");
         } finally {
             Files.deleteIfExists(file);
         }
