@@ -4,6 +4,7 @@ import dev.spindle.internal.CancelReason;
 import dev.spindle.internal.CancelScope;
 import dev.spindle.internal.Current;
 import dev.spindle.internal.DeadlineTimer;
+import dev.spindle.internal.RunListener;
 import dev.spindle.spi.AbstractTaskExecutor;
 import dev.spindle.spi.TaskRun;
 import java.time.Duration;
@@ -67,15 +68,16 @@ public final class TaskGroup implements AutoCloseable {
     private int cancelled; // guarded by lock
     private boolean closed; // guarded by lock: no more forks
     private boolean joined; // guarded by lock
-    private volatile String name;
+    private volatile String name; // null until asked for: most groups are never named or described
+    private final RunListener exitListener = this::childExited;
     private volatile Duration timeout;
     private volatile ScheduledFuture<?> timer;
 
     private TaskGroup(AbstractTaskExecutor executor, GroupPolicy policy) {
         this.executor = executor;
         this.policy = policy;
-        this.name = "group-" + IDS.incrementAndGet();
-        this.scope = new CancelScope(Current.scopeForNewGroup()) { };
+        CancelScope enclosing = Current.scopeForNewGroup();
+        this.scope = new CancelScope(enclosing != null ? enclosing : executor.rootScope()) { };
         scope.attachToParent();
     }
 
@@ -151,7 +153,7 @@ public final class TaskGroup implements AutoCloseable {
     }
 
     private void onTimeout() {
-        scope.cancel(new CancelReason("group '" + name + "' exceeded its timeout of " + timeout, true,
+        scope.cancel(new CancelReason("group '" + name() + "' exceeded its timeout of " + timeout, true,
                 CancelReason.Kind.DEADLINE, this));
     }
 
@@ -182,7 +184,7 @@ public final class TaskGroup implements AutoCloseable {
         lock.lock();
         try {
             if (closed) {
-                throw new IllegalStateException("group '" + name + "' is closed: its join() or close() has returned, "
+                throw new IllegalStateException("group '" + name() + "' is closed: its join() or close() has returned, "
                         + "so it accepts no more tasks; open a new group");
             }
             pending++;
@@ -191,7 +193,7 @@ public final class TaskGroup implements AutoCloseable {
         }
         TaskRun<T> run;
         try {
-            run = executor.start(task, options, scope, this::childExited);
+            run = executor.start(task, options, scope, exitListener);
         } catch (RuntimeException e) {
             lock.lock();
             try {
@@ -240,17 +242,17 @@ public final class TaskGroup implements AutoCloseable {
         switch (policy.kind()) {
             case ALL_SUCCESSFUL -> {
                 if (state == TaskState.FAILED) {
-                    scope.cancel(new CancelReason("group '" + name + "' failed fast: " + run.describe() + " failed: "
+                    scope.cancel(new CancelReason("group '" + name() + "' failed fast: " + run.describe() + " failed: "
                             + run.peekFailure(), false, CancelReason.Kind.FAIL_FAST, this));
                 }
             }
             case QUORUM -> {
                 int k = policy.quorumSize();
                 if (succeeded >= k) {
-                    scope.cancel(new CancelReason("group '" + name + "' reached its quorum of " + k
+                    scope.cancel(new CancelReason("group '" + name() + "' reached its quorum of " + k
                             + (k == 1 ? " success" : " successes"), false, CancelReason.Kind.QUORUM_REACHED, this));
                 } else if (sealed && forked - failures < k) {
-                    scope.cancel(new CancelReason("group '" + name + "' can no longer reach its quorum of " + k
+                    scope.cancel(new CancelReason("group '" + name() + "' can no longer reach its quorum of " + k
                             + ": " + failures + " of " + forked + " tasks failed", false, CancelReason.Kind.FAIL_FAST, this));
                 }
             }
@@ -284,7 +286,7 @@ public final class TaskGroup implements AutoCloseable {
 
     /** Cancels every task of the group and every group nested in them. {@link #join()} still waits for them. */
     public void cancel() {
-        scope.cancel(CancelReason.requested("cancel() was called on group '" + name + "'"));
+        scope.cancel(CancelReason.requested("cancel() was called on group '" + name() + "'"));
     }
 
     /**
@@ -344,7 +346,7 @@ public final class TaskGroup implements AutoCloseable {
                     executorOf(run).awaitExitFor(run);
                 } catch (TaskCancelledException e) {
                     interrupted |= Thread.interrupted();
-                    scope.cancel(CancelReason.requested("the thread joining group '" + name + "' was interrupted"));
+                    scope.cancel(CancelReason.requested("the thread joining group '" + name() + "' was interrupted"));
                 }
             }
         }
@@ -380,26 +382,26 @@ public final class TaskGroup implements AutoCloseable {
         CancelReason r = scope.reason();
         boolean own = r != null && r.origin() == this;
         if (own && r.kind() == CancelReason.Kind.DEADLINE) {
-            GroupTimeoutException e = new GroupTimeoutException("group '" + name + "' timed out after " + timeout
+            GroupTimeoutException e = new GroupTimeoutException("group '" + name() + "' timed out after " + timeout
                     + " and cancelled its remaining tasks (" + tally + ")", first);
             failuresAsSuppressed(e, 1);
             throw e;
         }
         if (policy.kind() == GroupPolicy.Kind.ALL_SUCCESSFUL && first != null) {
-            TaskGroupException e = new TaskGroupException("group '" + name + "' failed: " + failures.get(0).describe()
+            TaskGroupException e = new TaskGroupException("group '" + name() + "' failed: " + failures.get(0).describe()
                     + " failed first and the others were cancelled (" + tally + ")", first);
             failuresAsSuppressed(e, 1);
             throw e;
         }
         if (r != null && !own) {
-            TaskCancelledException e = r.toException("group '" + name + "'");
+            TaskCancelledException e = r.toException("group '" + name() + "'");
             failuresAsSuppressed(e, 0);
             throw e;
         }
         if (policy.kind() == GroupPolicy.Kind.QUORUM && succeeded < policy.quorumSize()) {
             int k = policy.quorumSize();
             String what = k == 1 ? "no task succeeded" : "only " + succeeded + " of the " + k + " successes needed";
-            TaskGroupException e = new TaskGroupException("group '" + name + "' (" + policy + "): " + what + " ("
+            TaskGroupException e = new TaskGroupException("group '" + name() + "' (" + policy + "): " + what + " ("
                     + tally + ")", first);
             failuresAsSuppressed(e, 1);
             throw e;
@@ -445,7 +447,7 @@ public final class TaskGroup implements AutoCloseable {
             lock.unlock();
         }
         if (!wasJoined) {
-            scope.cancel(CancelReason.requested("group '" + name + "' was closed before join() was called"));
+            scope.cancel(CancelReason.requested("group '" + name() + "' was closed before join() was called"));
             if (awaitAll()) {
                 Thread.currentThread().interrupt();
             }
@@ -453,6 +455,9 @@ public final class TaskGroup implements AutoCloseable {
         List<TaskRun<?>> failures;
         lock.lock();
         try {
+            if (failed.isEmpty() && lateFailures.isEmpty()) {
+                return;
+            }
             failures = List.copyOf(failed);
         } finally {
             lock.unlock();
@@ -460,7 +465,7 @@ public final class TaskGroup implements AutoCloseable {
         for (TaskRun<?> run : failures) {
             if (!run.isObserved()) {
                 run.markObserved();
-                LOG.warn("group '{}': {} failed and nobody looked at its failure", name, run.describe(),
+                LOG.warn("group '{}': {} failed and nobody looked at its failure", name(), run.describe(),
                         run.peekFailure());
             }
         }
@@ -473,13 +478,18 @@ public final class TaskGroup implements AutoCloseable {
             lock.unlock();
         }
         for (Throwable t : late) {
-            LOG.warn("group '{}': a task threw after it was cancelled; nobody saw it", name, t);
+            LOG.warn("group '{}': a task threw after it was cancelled; nobody saw it", name(), t);
         }
     }
 
     /** @return the group's name */
     public String name() {
-        return name;
+        String n = name;
+        if (n == null) {
+            n = "group-" + IDS.incrementAndGet();
+            name = n;
+        }
+        return n;
     }
 
     /** @return the policy */
@@ -528,6 +538,6 @@ public final class TaskGroup implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "TaskGroup[" + name + ", " + policy + ", executor=" + executor.name() + "]";
+        return "TaskGroup[" + name() + ", " + policy + ", executor=" + executor.name() + "]";
     }
 }

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeoutException;
  */
 public interface TaskHandle<T> extends Future<T> {
 
-    /** @return a number unique among the tasks of this JVM, increasing in submission order */
+    /** @return a number unique among the tasks of this JVM (not ordered: threads take ids in blocks) */
     long id();
 
     /** @return the name given in {@link TaskOptions}, or {@code "task-<id>"} */

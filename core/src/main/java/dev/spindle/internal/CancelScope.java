@@ -2,19 +2,22 @@ package dev.spindle.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A node of the cancellation tree. Cancelling a node cancels its whole subtree; a child attached to a node that is
- * already cancelled is cancelled at once. Every task handle and every task group is a node.
+ * already cancelled is cancelled at once. Every task handle, every task group and every executor's root is a node.
  *
  * <p>A node may carry its own deadline; its effective deadline is the tightest along the path to the root, read on
  * demand so that a deadline tightened later is seen by every descendant.
  *
- * <p>Thread-safe and lock-free. Ordering: {@link #attach} adds the child to the set and then reads {@code reason}
- * (volatile); {@link #cancel} writes {@code reason} (CAS) and then iterates the set. Either the canceller sees the
- * child or the child sees the reason, so no child is missed.
+ * <p>Children form an intrusive doubly-linked list (no allocation per child) guarded by a spin lock on the parent,
+ * held for a few field writes only. Ordering: {@link #attachToParent} links the child under the lock and then reads
+ * {@code reason} (volatile); {@link #cancel} writes {@code reason} (CAS) and then takes the lock to list the
+ * children. Either the canceller sees the child or the child sees the reason, so no child is missed.
+ *
+ * <p>Thread-safe.
  */
 public class CancelScope {
 
@@ -22,13 +25,13 @@ public class CancelScope {
     public static final long NO_DEADLINE = Long.MAX_VALUE;
 
     private static final VarHandle REASON;
-    private static final VarHandle CHILDREN;
+    private static final VarHandle LOCK;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             REASON = l.findVarHandle(CancelScope.class, "reason", CancelReason.class);
-            CHILDREN = l.findVarHandle(CancelScope.class, "children", Set.class);
+            LOCK = l.findVarHandle(CancelScope.class, "childLock", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -36,12 +39,22 @@ public class CancelScope {
 
     private final CancelScope parent;
     private volatile CancelReason reason;
-    private volatile Set<CancelScope> children; // created on first attach: most tasks never have children
     private volatile long deadlineNanos = NO_DEADLINE; // System.nanoTime() based
+    @SuppressWarnings("unused") // accessed through LOCK
+    private volatile int childLock;
+    private CancelScope firstChild; // guarded by this node's childLock
+    private CancelScope prevSibling; // guarded by the parent's childLock
+    private CancelScope nextSibling; // guarded by the parent's childLock
+    private boolean linked; // guarded by the parent's childLock
 
     /** @param parent the enclosing node, or {@code null} for a root */
     protected CancelScope(CancelScope parent) {
         this.parent = parent;
+    }
+
+    /** @return a new root node: cancelling it cancels everything attached below it */
+    public static CancelScope newRoot() {
+        return new CancelScope(null);
     }
 
     /** @return the enclosing node, or {@code null} */
@@ -54,7 +67,7 @@ public class CancelScope {
         return reason;
     }
 
-    /** @return whether this node was cancelled (its own flag; ancestors propagate eagerly) */
+    /** @return whether this node was cancelled (ancestors propagate eagerly) */
     public final boolean isCancelRequested() {
         return reason != null;
     }
@@ -84,35 +97,84 @@ public class CancelScope {
         return d;
     }
 
+    private void lockChildren() {
+        int spins = 0;
+        while (!LOCK.compareAndSet(this, 0, 1)) {
+            if (++spins < 64) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield(); // the holder was descheduled mid-way: let it finish
+            }
+        }
+    }
+
+    private void unlockChildren() {
+        LOCK.setRelease(this, 0);
+    }
+
     /** Links this node under its parent; call once, before the node can run anything. */
     public final void attachToParent() {
         CancelScope p = parent;
         if (p == null) {
             return;
         }
-        Set<CancelScope> set = p.children;
-        if (set == null) {
-            set = ConcurrentHashMap.newKeySet();
-            if (!CHILDREN.compareAndSet(p, null, set)) {
-                set = p.children;
+        p.lockChildren();
+        try {
+            CancelScope head = p.firstChild;
+            nextSibling = head;
+            prevSibling = null;
+            if (head != null) {
+                head.prevSibling = this;
             }
+            p.firstChild = this;
+            linked = true;
+        } finally {
+            p.unlockChildren();
         }
-        set.add(this);
-        CancelReason r = p.reason; // read after add: see the class comment
+        CancelReason r = p.reason; // read after linking: see the class comment
         if (r != null) {
             cancel(r.inherited());
         }
     }
 
-    /** Unlinks this node from its parent once it can no longer be cancelled usefully. */
+    /** Unlinks this node from its parent once it can no longer be cancelled usefully. Idempotent. */
     public final void detachFromParent() {
         CancelScope p = parent;
-        if (p != null) {
-            Set<CancelScope> set = p.children;
-            if (set != null) {
-                set.remove(this);
-            }
+        if (p == null) {
+            return;
         }
+        p.lockChildren();
+        try {
+            if (!linked) {
+                return;
+            }
+            linked = false;
+            if (prevSibling != null) {
+                prevSibling.nextSibling = nextSibling;
+            } else {
+                p.firstChild = nextSibling;
+            }
+            if (nextSibling != null) {
+                nextSibling.prevSibling = prevSibling;
+            }
+            prevSibling = null;
+            nextSibling = null;
+        } finally {
+            p.unlockChildren();
+        }
+    }
+
+    private List<CancelScope> children() {
+        List<CancelScope> out = new ArrayList<>();
+        lockChildren();
+        try {
+            for (CancelScope c = firstChild; c != null; c = c.nextSibling) {
+                out.add(c);
+            }
+        } finally {
+            unlockChildren();
+        }
+        return out;
     }
 
     /**
@@ -126,11 +188,8 @@ public class CancelScope {
             return false;
         }
         onCancel(why);
-        Set<CancelScope> set = children;
-        if (set != null) {
-            for (CancelScope child : set) {
-                child.cancel(why.inherited());
-            }
+        for (CancelScope child : children()) {
+            child.cancel(why.inherited());
         }
         return true;
     }

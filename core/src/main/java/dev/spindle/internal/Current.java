@@ -30,11 +30,7 @@ public final class Current {
 
     /** @param previous what {@link #push} returned */
     public static void pop(TaskRun<?> previous) {
-        if (previous == null) {
-            RUN.remove();
-        } else {
-            RUN.set(previous);
-        }
+        RUN.set(previous); // set, not remove: the thread's next task reuses the entry
     }
 
     /**

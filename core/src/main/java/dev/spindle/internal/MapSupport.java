@@ -148,7 +148,7 @@ public final class MapSupport {
         private final TaskFunction<T, R> fn;
         private final Iterator<T> source;
         private final MapOptions options;
-        private final CancelScope scope = new CancelScope(Current.scopeForNewGroup()) { };
+        private final CancelScope scope;
         private final ArrayDeque<Item<R>> inFlight = new ArrayDeque<>();
         private final HashMap<TaskRun<?>, Long> indexes = new HashMap<>();
         private final LinkedBlockingQueue<TaskRun<?>> done = new LinkedBlockingQueue<>();
@@ -161,6 +161,8 @@ public final class MapSupport {
             this.fn = fn;
             this.source = source;
             this.options = options;
+            CancelScope enclosing = Current.scopeForNewGroup();
+            this.scope = new CancelScope(enclosing != null ? enclosing : executor.rootScope()) { };
             scope.attachToParent();
         }
 

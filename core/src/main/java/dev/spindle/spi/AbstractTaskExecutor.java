@@ -17,13 +17,12 @@ import dev.spindle.internal.StatsRecorder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
@@ -35,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * and the close/shutdown life cycle. A backend implements {@link #dispatch} (get {@link TaskRun#run()} called on
  * some thread), the shutdown of its machinery, and optionally {@link #awaitExit} to let a joining worker help.
  *
- * <p>Thread-safe. The live set holds every accepted task until it exits; {@link #shutdownNow()} cancels through
- * it and {@link #close()} waits for it to empty.
+ * <p>Thread-safe. Every task hangs in the cancellation tree under this executor's root (directly, or through the
+ * groups and tasks above it), so {@link #shutdownNow()} cancels the root; {@link #close()} waits until as many tasks
+ * have exited as were accepted (two striped counters: no shared structure on the hot path).
  */
 public abstract class AbstractTaskExecutor implements TaskExecutor {
 
@@ -49,7 +49,9 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
     private final String name;
     private final String backend;
     private final StatsRecorder recorder = new StatsRecorder();
-    private final Set<TaskRun<?>> live = ConcurrentHashMap.newKeySet();
+    private final CancelScope root = CancelScope.newRoot();
+    private final LongAdder accepted = new LongAdder();
+    private final LongAdder exited = new LongAdder();
     private final ConcurrentLinkedQueue<TaskRun<?>> unobserved = new ConcurrentLinkedQueue<>();
     private final AtomicInteger unobservedCount = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
@@ -161,14 +163,10 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(options, "options");
         checkAccepting();
-        TaskRun<T> run = new TaskRun<>(this, task, options, parent, listener);
-        live.add(run);
+        TaskRun<T> run = new TaskRun<>(this, task, options, parent != null ? parent : root, listener);
+        accepted.increment();
         recorder.submitted();
-        if (runState == STOPPING) {
-            run.cancel(new CancelReason("executor '" + name + "' was shut down", false, CancelReason.Kind.SHUTDOWN));
-            return run;
-        }
-        run.attachToParent();
+        run.attachToParent(); // under a cancelled root (shutdownNow) it is cancelled here
         run.armDeadline();
         if (run.isPending()) {
             try {
@@ -200,12 +198,12 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
     }
 
     final void runExited(TaskRun<?> run) {
-        live.remove(run);
-        if (run.taskState() == TaskState.FAILED && run.parent() == null && !run.isObserved()
+        if (run.taskState() == TaskState.FAILED && run.parent() == root && !run.isObserved()
                 && unobservedCount.getAndIncrement() < MAX_UNOBSERVED) {
             unobserved.add(run);
         }
-        if (runState != OPEN && live.isEmpty()) {
+        exited.increment();
+        if (runState != OPEN && drained()) {
             lock.lock();
             try {
                 drained.signalAll();
@@ -213,6 +211,15 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
                 lock.unlock();
             }
         }
+    }
+
+    private boolean drained() {
+        return exited.sum() >= accepted.sum(); // exits are counted after the accept they match: never ahead
+    }
+
+    /** @return the root of this executor's cancellation tree: groups opened outside any task hang here */
+    public final CancelScope rootScope() {
+        return root;
     }
 
     /** @return this executor's statistics recorder */
@@ -247,7 +254,7 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
         boolean interrupted = false;
         lock.lock();
         try {
-            while (!live.isEmpty()) {
+            while (!drained()) {
                 try {
                     drained.await(100, TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
@@ -275,10 +282,7 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
     @Override
     public void shutdownNow() {
         runState = STOPPING;
-        CancelReason why = new CancelReason("executor '" + name + "' was shut down", false, CancelReason.Kind.SHUTDOWN);
-        for (TaskRun<?> run : live) {
-            run.cancel(why);
-        }
+        root.cancel(new CancelReason("executor '" + name + "' was shut down", false, CancelReason.Kind.SHUTDOWN));
         stopMachineryNow();
         lock.lock();
         try {
@@ -294,7 +298,7 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
         if (runState == OPEN) {
             runState = CLOSING;
         }
-        if (live.isEmpty()) {
+        if (drained()) {
             stopMachinery();
         } else {
             Thread.ofPlatform().daemon().name("spindle-close-" + name).start(this::close);
@@ -310,7 +314,7 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
         long deadline = System.nanoTime() + timeout.toNanos();
         lock.lock();
         try {
-            while (!live.isEmpty()) {
+            while (!drained()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -345,7 +349,7 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
 
     /** @return whether close() finished, or shutdownNow() was called and everything exited */
     public boolean isTerminated() {
-        return terminated || (runState == STOPPING && live.isEmpty());
+        return terminated || (runState == STOPPING && drained());
     }
 
     // ---------------------------------------------------------------- identity

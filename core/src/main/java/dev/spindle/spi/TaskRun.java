@@ -50,6 +50,9 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskRun.class);
     private static final AtomicLong IDS = new AtomicLong();
+    private static final int ID_BLOCK = 1024;
+    /** Per thread: the next id and the end of the block it was taken from, so ids cost no shared write. */
+    private static final ThreadLocal<long[]> ID_BLOCKS = ThreadLocal.withInitial(() -> new long[2]);
 
     private static final int PENDING = 0;
     private static final int RUNNING = 1;
@@ -65,12 +68,14 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
 
     private static final VarHandle STATE;
     private static final VarHandle PHASE;
+    private static final VarHandle EXIT;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             STATE = l.findVarHandle(TaskRun.class, "state", int.class);
             PHASE = l.findVarHandle(TaskRun.class, "phase", int.class);
+            EXIT = l.findVarHandle(TaskRun.class, "exit", CompletableFuture.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -87,12 +92,13 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
         }
     }
 
-    private final long id = IDS.incrementAndGet();
+    private final long id = nextId();
     private final String name;
     private final AbstractTaskExecutor executor;
     private final RunListener listener;
     private final long submitNanos = System.nanoTime();
-    private final CompletableFuture<Void> exit = new CompletableFuture<>();
+    private volatile CompletableFuture<Void> exit; // created by the first waiter: most tasks are never waited on
+    private volatile boolean exited;
     private Task<T> task; // cleared on exit so a finished handle does not keep its closure alive
 
     private volatile int state;
@@ -131,6 +137,15 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
             d = Math.min(d, saturatedAdd(submitNanos, untilNanos));
         }
         return d;
+    }
+
+    private static long nextId() {
+        long[] block = ID_BLOCKS.get();
+        if (block[0] == block[1]) {
+            block[1] = IDS.addAndGet(ID_BLOCK) + 1;
+            block[0] = block[1] - ID_BLOCK;
+        }
+        return block[0]++;
     }
 
     private static long saturatedAdd(long a, long b) {
@@ -262,7 +277,11 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
                 LOG.error("internal error while reporting the exit of {}", describe(), e);
             }
         }
-        exit.complete(null);
+        exited = true; // volatile write, then volatile read of exit: pairs with exitFuture()'s CAS-then-read
+        CompletableFuture<Void> cf = exit;
+        if (cf != null) {
+            cf.complete(null);
+        }
         executor.runExited(this);
     }
 
@@ -420,12 +439,22 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
 
     /** @return whether the task's code has finished (or will never run) and everyone was told */
     public boolean hasExited() {
-        return exit.isDone();
+        return exited;
     }
 
     /** @return a future completed once the task has exited */
     public CompletableFuture<Void> exitFuture() {
-        return exit;
+        CompletableFuture<Void> cf = exit;
+        if (cf == null) {
+            cf = new CompletableFuture<>();
+            if (!EXIT.compareAndSet(this, null, cf)) {
+                cf = exit;
+            }
+        }
+        if (exited) {
+            cf.complete(null); // the exit may have read exit before our CAS: complete it ourselves
+        }
+        return cf;
     }
 
     /** @return per-backend data, e.g. the fork/join task wrapping this run */
@@ -480,7 +509,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
     @Override
     public T join() {
         observed = true;
-        if (state != CANCELLED && !exit.isDone()) {
+        if (state != CANCELLED && !exited) {
             executor.awaitExit(this);
         }
         return report();
@@ -492,7 +521,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
      */
     public void awaitExitBlocking() {
         try {
-            exit.get();
+            exitFuture().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TaskCancelledException("interrupted while waiting for " + describe());
@@ -513,9 +542,9 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
     @Override
     public T get(Duration timeout) throws TimeoutException {
         observed = true;
-        if (state != CANCELLED && !exit.isDone()) {
+        if (state != CANCELLED && !exited) {
             try {
-                exit.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+                exitFuture().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new TaskCancelledException("interrupted while waiting for " + describe());
@@ -533,7 +562,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
     public T get() throws InterruptedException, ExecutionException {
         observed = true;
         if (state != CANCELLED) {
-            exit.get();
+            exitFuture().get();
         }
         return reportChecked();
     }
@@ -542,7 +571,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
     public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
         observed = true;
         if (state != CANCELLED) {
-            exit.get(timeout, unit);
+            exitFuture().get(timeout, unit);
         }
         return reportChecked();
     }
@@ -591,7 +620,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
                 return super.cancel(mayInterruptIfRunning);
             }
         };
-        exit.whenComplete((ignored, e) -> {
+        exitFuture().whenComplete((ignored, e) -> {
             switch (state) {
                 case SUCCEEDED -> cf.complete(value);
                 case FAILED -> cf.completeExceptionally(failure);

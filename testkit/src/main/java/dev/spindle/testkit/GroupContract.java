@@ -200,11 +200,13 @@ public abstract class GroupContract extends BackendFixture {
 
     @Test
     void aGroupTimeoutCancelsTheTasksAndSaysSo() {
+        AtomicBoolean started = new AtomicBoolean();
         AtomicBoolean interrupted = new AtomicBoolean();
         GroupTimeoutException e;
         TaskHandle<Object> slow;
-        try (TaskGroup g = TaskGroup.open(executor(2)).named("slow-group").withTimeout(Duration.ofMillis(50))) {
+        try (TaskGroup g = TaskGroup.open(executor(2)).named("slow-group").withTimeout(Duration.ofMillis(100))) {
             slow = g.fork(() -> {
+                started.set(true);
                 try {
                     blockUntilInterrupted();
                 } catch (InterruptedException ie) {
@@ -216,7 +218,8 @@ public abstract class GroupContract extends BackendFixture {
             e = assertThrows(GroupTimeoutException.class, g::join);
         }
         assertTrue(e.getMessage().contains("slow-group") && e.getMessage().contains("timed out"), e.getMessage());
-        assertTrue(interrupted.get(), "the work was stopped, not only the waiting");
+        // on a loaded machine the task may not have started before the timeout: then it must never start
+        assertTrue(interrupted.get() || !started.get(), "the work was stopped, not only the waiting");
         assertEquals(TaskState.CANCELLED, slow.taskState());
     }
 

@@ -119,8 +119,10 @@ public abstract class HandleContract extends BackendFixture {
 
     @Test
     void aTimeoutStopsTheWorkNotOnlyTheWaiting() {
+        AtomicBoolean started = new AtomicBoolean();
         AtomicBoolean interrupted = new AtomicBoolean();
         TaskHandle<Object> h = executor(2).submit(() -> {
+            started.set(true);
             try {
                 blockUntilInterrupted();
             } catch (InterruptedException e) {
@@ -128,17 +130,20 @@ public abstract class HandleContract extends BackendFixture {
                 throw e;
             }
             return null;
-        }, TaskOptions.named("slow").withTimeout(Duration.ofMillis(50)));
+        }, TaskOptions.named("slow").withTimeout(Duration.ofMillis(100)));
         DeadlineExceededException e = assertThrows(DeadlineExceededException.class, h::join);
         assertTrue(e.getMessage().contains("slow"), e.getMessage());
         awaitExit(h);
-        assertTrue(interrupted.get(), "the timed-out task was interrupted");
+        // on a loaded machine the task may not have started before its deadline: then it must never start
+        assertTrue(interrupted.get() || !started.get(), "the timed-out task was interrupted");
     }
 
     @Test
     void cancellationCheckStopsACpuLoop() {
+        CountDownLatch looping = new CountDownLatch(1);
         AtomicReference<Throwable> seen = new AtomicReference<>();
-        TaskHandle<Object> h = executor(2).submit(() -> {
+        GroupOnAnotherThread g = GroupOnAnotherThread.start(executor(2), () -> {
+            looping.countDown();
             try {
                 for (;;) {
                     Cancellation.check();
@@ -148,10 +153,11 @@ public abstract class HandleContract extends BackendFixture {
                 seen.set(e);
                 throw e;
             }
-        }, TaskOptions.DEFAULTS.withTimeout(Duration.ofMillis(30)));
-        assertThrows(DeadlineExceededException.class, h::join);
-        awaitExit(h);
-        assertInstanceOf(DeadlineExceededException.class, seen.get());
+        });
+        await(looping, "the loop to start");
+        g.group().cancel();
+        assertInstanceOf(TaskCancelledException.class, g.outcome());
+        assertInstanceOf(TaskCancelledException.class, seen.get(), "Cancellation.check() ended the loop");
     }
 
     @Test
@@ -185,26 +191,26 @@ public abstract class HandleContract extends BackendFixture {
 
     @Test
     void aTaskThatSwallowsItsCancellationIsReportedOnceAtWarn() {
-        CountDownLatch exited = new CountDownLatch(1);
-        TaskHandle<String> h;
+        CountDownLatch blocked = new CountDownLatch(1);
         try (LogCapture log = LogCapture.start()) {
-            h = executor(2).submit(() -> {
+            GroupOnAnotherThread g = GroupOnAnotherThread.start(executor(2), () -> {
                 try {
+                    blocked.countDown();
                     blockUntilInterrupted();
                 } catch (InterruptedException swallowed) {
                     // the bug this report exists for
-                } finally {
-                    exited.countDown();
                 }
                 return "ignored";
-            }, TaskOptions.named("swallower").withTimeout(Duration.ofMillis(30)));
-            await(exited, "the swallowing task to return");
-            awaitExit(h);
+            });
+            await(blocked, "the task to block");
+            g.group().cancel();
+            assertInstanceOf(TaskCancelledException.class, g.outcome());
+            TaskHandle<?> h = g.group().tasks().get(0);
             long warnings = log.linesContaining("swallowed the interrupt").stream()
-                    .filter(l -> l.contains("swallower")).count();
+                    .filter(l -> l.contains("#" + h.id() + ")")).count();
             assertEquals(1, warnings, "exactly one WARN names the task:\n" + log.text());
+            assertThrows(TaskCancelledException.class, h::join);
         }
-        assertThrows(DeadlineExceededException.class, h::join);
     }
 
     @Test
