@@ -6,10 +6,12 @@ module dev.spindle.core {
     requires org.slf4j;
     requires jdk.jfr;
     requires com.github.benmanes.caffeine;
+    requires org.jctools.core.jdk11;
 
     exports dev.spindle;
     exports dev.spindle.spi;
     exports dev.spindle.lock;
+    exports dev.spindle.eventloop;
     // the shared machinery behind the SPI, for Spindle's own backend modules only
     exports dev.spindle.internal to dev.spindle.virtual, dev.spindle.process;
 
@@ -18,5 +20,6 @@ module dev.spindle.core {
     provides dev.spindle.spi.Backend with
             dev.spindle.inline.InlineBackend,
             dev.spindle.threads.ThreadsBackend,
-            dev.spindle.forkjoin.ForkJoinBackend;
+            dev.spindle.forkjoin.ForkJoinBackend,
+            dev.spindle.eventloop.EventLoopBackend;
 }

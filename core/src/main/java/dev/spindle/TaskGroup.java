@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -68,6 +70,7 @@ public final class TaskGroup implements AutoCloseable {
     private int cancelled; // guarded by lock
     private boolean closed; // guarded by lock: no more forks
     private boolean joined; // guarded by lock
+    private CompletableFuture<Void> asyncJoin; // guarded by lock: set by joinAsync()
     private volatile String name; // null until asked for: most groups are never named or described
     private final RunListener exitListener = this::childExited;
     private volatile Duration timeout;
@@ -219,6 +222,7 @@ public final class TaskGroup implements AutoCloseable {
         int failures;
         int forked;
         boolean sealed;
+        boolean finishAsync = false;
         lock.lock();
         try {
             switch (state) {
@@ -235,6 +239,7 @@ public final class TaskGroup implements AutoCloseable {
             sealed = joined;
             if (--pending == 0) {
                 quiet.signalAll();
+                finishAsync = asyncJoin != null && !closed;
             }
         } finally {
             lock.unlock();
@@ -257,6 +262,61 @@ public final class TaskGroup implements AutoCloseable {
                 }
             }
             case COLLECT_ALL -> { }
+        }
+        if (finishAsync) {
+            completeAsyncJoin();
+        }
+    }
+
+    /**
+     * The non-blocking {@link #join()}, for event-loop code: the returned stage completes once every task of the
+     * group has finished, normally or with what {@code join()} would throw. It completes on the thread where the
+     * last task ended (the loop's thread, for tasks of an event loop).
+     *
+     * @return a stage that completes when the group is done
+     */
+    public CompletionStage<Void> joinAsync() {
+        CompletableFuture<Void> cf;
+        boolean quietNow;
+        lock.lock();
+        try {
+            joined = true;
+            if (asyncJoin == null) {
+                asyncJoin = new CompletableFuture<>();
+            }
+            cf = asyncJoin;
+            quietNow = pending == 0 && !closed;
+        } finally {
+            lock.unlock();
+        }
+        if (quietNow) {
+            completeAsyncJoin();
+        }
+        return cf.minimalCompletionStage();
+    }
+
+    private void completeAsyncJoin() {
+        CompletableFuture<Void> cf;
+        lock.lock();
+        try {
+            if (closed || pending > 0) {
+                return;
+            }
+            closed = true;
+            cf = asyncJoin;
+        } finally {
+            lock.unlock();
+        }
+        ScheduledFuture<?> t = timer;
+        if (t != null) {
+            t.cancel(false);
+        }
+        scope.detachFromParent();
+        try {
+            evaluate();
+            cf.complete(null);
+        } catch (RuntimeException e) {
+            cf.completeExceptionally(e);
         }
     }
 
@@ -302,6 +362,9 @@ public final class TaskGroup implements AutoCloseable {
         lock.lock();
         try {
             joined = true;
+            if (pending > 0) {
+                dev.spindle.internal.BlockingGuard.check("join() of group '" + name() + "'");
+            }
         } finally {
             lock.unlock();
         }

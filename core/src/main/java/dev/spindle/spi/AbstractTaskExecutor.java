@@ -161,9 +161,50 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
      */
     public final <T> TaskRun<T> start(Task<T> task, TaskOptions options, CancelScope parent, RunListener listener) {
         Objects.requireNonNull(task, "task");
+        return startRun(adapt(task), false, options, parent, listener);
+    }
+
+    /**
+     * Accepts a task whose code returns a {@link java.util.concurrent.CompletionStage}; the task ends when the stage
+     * completes, with its value or failure, and cancelling the task cancels the stage it waits on.
+     *
+     * @param task the first step of the work
+     * @param options name and time limit
+     * @param parent the parent node, or {@code null}
+     * @param listener told when the task exits, or {@code null}
+     * @param <T> the result type
+     * @return the task
+     */
+    public final <T> TaskRun<T> startAsync(Task<? extends java.util.concurrent.CompletionStage<T>> task,
+            TaskOptions options, CancelScope parent, RunListener listener) {
+        Objects.requireNonNull(task, "task");
+        return startRun(adapt(task), true, options, parent, listener);
+    }
+
+    /**
+     * Lets a backend wrap every task's code before it runs (e.g. to measure each step). Default: unchanged.
+     *
+     * @param task the task's code
+     * @param <T> its result type
+     * @return what will run
+     */
+    protected <T> Task<T> adapt(Task<T> task) {
+        return task;
+    }
+
+    /**
+     * @return whether cancelling a running task interrupts its thread; an event loop answers no, because its thread
+     *     runs everyone's steps
+     */
+    protected boolean interruptsOnCancel() {
+        return true;
+    }
+
+    private <T> TaskRun<T> startRun(Task<?> task, boolean async, TaskOptions options, CancelScope parent,
+            RunListener listener) {
         Objects.requireNonNull(options, "options");
         checkAccepting();
-        TaskRun<T> run = new TaskRun<>(this, task, options, parent != null ? parent : root, listener);
+        TaskRun<T> run = new TaskRun<>(this, task, async, options, parent != null ? parent : root, listener);
         accepted.increment();
         recorder.submitted();
         run.attachToParent(); // under a cancelled root (shutdownNow) it is cancelled here
@@ -243,6 +284,7 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
 
     @Override
     public void close() {
+        dev.spindle.internal.BlockingGuard.check("close() of executor '" + name + "'");
         TaskRun<?> current = Current.run();
         if (current != null && current.executor() == this) {
             throw new IllegalStateException("close() was called from " + current.describe()

@@ -67,7 +67,7 @@ public final class ConfigKey<T> {
      * @return the key
      */
     public static ConfigKey<Duration> durationKey(String name, String description, Supplier<Duration> defaultValue) {
-        return new ConfigKey<>(name, description, "a duration such as 250ms, 2s, 1m or PT2S", ConfigKey::parseDuration,
+        return new ConfigKey<>(name, description, "a duration such as 250ms, 2s, 1m, PT2S, or 0", ConfigKey::parseDuration,
                 defaultValue);
     }
 
@@ -116,6 +116,9 @@ public final class ConfigKey<T> {
             } catch (DateTimeParseException e) {
                 throw new IllegalArgumentException("not a duration");
             }
+        }
+        if (v.equals("0")) {
+            return Duration.ZERO; // zero needs no unit
         }
         int i = 0;
         while (i < v.length() && (Character.isDigit(v.charAt(i)))) {

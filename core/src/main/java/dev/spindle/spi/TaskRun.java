@@ -7,6 +7,7 @@ import dev.spindle.TaskHandle;
 import dev.spindle.TaskOptions;
 import dev.spindle.TaskState;
 import dev.spindle.internal.CancelReason;
+import dev.spindle.internal.BlockingGuard;
 import dev.spindle.internal.CancelScope;
 import dev.spindle.internal.Current;
 import dev.spindle.internal.DeadlineTimer;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -99,7 +101,9 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
     private final long submitNanos = System.nanoTime();
     private volatile CompletableFuture<Void> exit; // created by the first waiter: most tasks are never waited on
     private volatile boolean exited;
-    private Task<T> task; // cleared on exit so a finished handle does not keep its closure alive
+    private Task<?> task; // cleared on exit so a finished handle does not keep its closure alive
+    private final boolean async; // the task returns a CompletionStage and the task ends when it completes
+    private volatile CompletableFuture<?> pendingStage; // async: the stage the task waits on
 
     private volatile int state;
     private volatile int phase;
@@ -114,11 +118,12 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
     private volatile ScheduledFuture<?> timer;
     private volatile Object backendData;
 
-    TaskRun(AbstractTaskExecutor executor, Task<T> task, TaskOptions options, CancelScope parent,
+    TaskRun(AbstractTaskExecutor executor, Task<?> task, boolean async, TaskOptions options, CancelScope parent,
             RunListener listener) {
         super(parent);
         this.executor = executor;
         this.task = task;
+        this.async = async;
         this.listener = listener;
         this.name = options.name();
         long deadline = deadlineOf(options);
@@ -180,14 +185,14 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
         startNanos = start;
         executor.recorder().started(start - submitNanos);
         TaskRun<?> previous = Current.push(this);
-        T v = null;
+        Object out = null;
         Throwable thrown = null;
         boolean called = false;
         try {
-            Task<T> t = task;
+            Task<?> t = task;
             if (!isCancelRequested()) {
                 called = true;
-                v = t.call();
+                out = t.call();
             }
         } catch (Throwable e) {
             thrown = e;
@@ -195,7 +200,11 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
             Current.pop(previous);
             settleInterrupt();
         }
-        if (called) {
+        if (called && async && thrown == null) {
+            awaitStage(out);
+        } else if (called) {
+            @SuppressWarnings("unchecked")
+            T v = (T) out;
             finish(v, thrown);
         } else {
             // cancelled between our CAS to RUNNING and the call: the canceller is about to move RUNNING to CANCELLED
@@ -204,6 +213,38 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
             }
             exit();
         }
+    }
+
+    private void awaitStage(Object out) {
+        if (!(out instanceof CompletionStage<?> stage)) {
+            finish(null, new NullPointerException(describe() + ": its async code returned " + out
+                    + " instead of a CompletionStage"));
+            return;
+        }
+        CompletableFuture<?> cf;
+        try {
+            cf = stage.toCompletableFuture();
+        } catch (UnsupportedOperationException e) {
+            CompletableFuture<Object> bridge = new CompletableFuture<>();
+            stage.whenComplete((r, x) -> {
+                if (x != null) {
+                    bridge.completeExceptionally(x);
+                } else {
+                    bridge.complete(r);
+                }
+            });
+            cf = bridge;
+        }
+        pendingStage = cf;
+        if (state == CANCELLED) {
+            cf.cancel(false); // cancelled while its first step ran
+        }
+        cf.whenComplete((r, x) -> {
+            @SuppressWarnings("unchecked")
+            T v = (T) r;
+            finish(v, x instanceof java.util.concurrent.CompletionException && x.getCause() != null
+                    ? x.getCause() : x);
+        });
     }
 
     private void settleInterrupt() {
@@ -308,7 +349,13 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
             } else if (s == RUNNING) {
                 if (STATE.compareAndSet(this, RUNNING, CANCELLED)) {
                     cancelTransitioned = true;
-                    interruptRunner();
+                    if (executor.interruptsOnCancel()) {
+                        interruptRunner();
+                    }
+                    CompletableFuture<?> stage = pendingStage;
+                    if (stage != null) {
+                        stage.cancel(false); // async: what it waits on ends with CancellationException
+                    }
                     return;
                 }
             } else {
@@ -510,6 +557,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
     public T join() {
         observed = true;
         if (state != CANCELLED && !exited) {
+            BlockingGuard.check("join() of " + describe());
             executor.awaitExit(this);
         }
         return report();
@@ -543,6 +591,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
     public T get(Duration timeout) throws TimeoutException {
         observed = true;
         if (state != CANCELLED && !exited) {
+            BlockingGuard.check("get(" + timeout + ") of " + describe());
             try {
                 exitFuture().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
@@ -561,7 +610,8 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
     @Override
     public T get() throws InterruptedException, ExecutionException {
         observed = true;
-        if (state != CANCELLED) {
+        if (state != CANCELLED && !exited) {
+            BlockingGuard.check("get() of " + describe());
             exitFuture().get();
         }
         return reportChecked();
@@ -570,7 +620,8 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
     @Override
     public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
         observed = true;
-        if (state != CANCELLED) {
+        if (state != CANCELLED && !exited) {
+            BlockingGuard.check("get(timeout) of " + describe());
             exitFuture().get(timeout, unit);
         }
         return reportChecked();

@@ -45,6 +45,21 @@ public abstract class BackendFixture {
     }
 
     /**
+     * @return whether cancelling a running task interrupts the thread its code blocks on; an event loop does not
+     *     (its thread runs every task's steps), so tests that need it are skipped there
+     */
+    protected boolean interruptsRunningTasks() {
+        return true;
+    }
+
+    /**
+     * @return whether a task may block to join other tasks (an event loop refuses blocking joins on its thread)
+     */
+    protected boolean allowsBlockingJoinsInTasks() {
+        return true;
+    }
+
+    /**
      * @param parallelism how many tasks at once
      * @return an executor closed after the test
      */

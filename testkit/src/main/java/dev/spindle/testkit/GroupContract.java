@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.spindle.Cancellation;
 import dev.spindle.GroupPolicy;
@@ -55,6 +56,7 @@ public abstract class GroupContract extends BackendFixture {
 
     @Test
     void joinWaitsUntilACancelledSiblingsCodeHasFinished() {
+        assumeTrue(interruptsRunningTasks(), "needs a blocked task to be interrupted");
         assumeFalse(runsOnCallerThread(), "a blocking sibling would run before the failing one");
         CountDownLatch slowStarted = new CountDownLatch(1);
         AtomicBoolean slowExited = new AtomicBoolean();
@@ -86,6 +88,7 @@ public abstract class GroupContract extends BackendFixture {
 
     @Test
     void theFirstFailureIsTheCauseAndTheOthersAreSuppressed() {
+        assumeTrue(interruptsRunningTasks(), "needs a blocked task to be interrupted");
         assumeFalse(runsOnCallerThread(), "the failures must happen at the same time");
         int n = 3;
         CountDownLatch allThere = new CountDownLatch(n);
@@ -165,6 +168,7 @@ public abstract class GroupContract extends BackendFixture {
 
     @Test
     void cancellingAGroupReachesNestedGroupsAtAnyDepth() {
+        assumeTrue(allowsBlockingJoinsInTasks(), "needs tasks that join other tasks");
         int depth = 6;
         CountDownLatch leafStarted = new CountDownLatch(1);
         AtomicInteger interruptedLevels = new AtomicInteger();
@@ -200,6 +204,7 @@ public abstract class GroupContract extends BackendFixture {
 
     @Test
     void aGroupTimeoutCancelsTheTasksAndSaysSo() {
+        assumeTrue(interruptsRunningTasks(), "needs a blocked task to be interrupted");
         AtomicBoolean started = new AtomicBoolean();
         AtomicBoolean interrupted = new AtomicBoolean();
         GroupTimeoutException e;
@@ -312,6 +317,7 @@ public abstract class GroupContract extends BackendFixture {
 
     @Test
     void aTaskJoiningWorkQueuedOnItsOwnBoundedPoolDoesNotDeadlock() throws Exception {
+        assumeTrue(allowsBlockingJoinsInTasks(), "needs tasks that join other tasks");
         TaskExecutor ex = executor(1);
         TaskHandle<Integer> outer = ex.submit(() -> {
             int sum = 0;
@@ -347,6 +353,7 @@ public abstract class GroupContract extends BackendFixture {
 
     @Test
     void closingWithoutJoinCancelsAndWaits() {
+        assumeTrue(interruptsRunningTasks(), "needs a blocked task to be interrupted");
         assumeFalse(runsOnCallerThread(), "the blocking task would run at the fork");
         CountDownLatch started = new CountDownLatch(1);
         AtomicBoolean exited = new AtomicBoolean();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.spindle.Cancellation;
 import dev.spindle.DeadlineExceededException;
@@ -58,6 +59,7 @@ public abstract class HandleContract extends BackendFixture {
 
     @Test
     void cancellingARunningTaskInterruptsItAndJoinThrowsAtOnce() {
+        assumeTrue(interruptsRunningTasks(), "needs a blocked task to be interrupted");
         assumeFalse(runsOnCallerThread(), "the submitter never holds a running task's handle");
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch exited = new CountDownLatch(1);
@@ -119,6 +121,7 @@ public abstract class HandleContract extends BackendFixture {
 
     @Test
     void aTimeoutStopsTheWorkNotOnlyTheWaiting() {
+        assumeTrue(interruptsRunningTasks(), "needs a blocked task to be interrupted");
         AtomicBoolean started = new AtomicBoolean();
         AtomicBoolean interrupted = new AtomicBoolean();
         TaskHandle<Object> h = executor(2).submit(() -> {
@@ -162,6 +165,7 @@ public abstract class HandleContract extends BackendFixture {
 
     @Test
     void shieldedCleanupIsNotInterruptedAndTheCancellationArrivesAfterIt() {
+        assumeTrue(interruptsRunningTasks(), "needs a blocked task to be interrupted");
         CountDownLatch inShield = new CountDownLatch(1);
         CountDownLatch afterCancel = new CountDownLatch(1);
         AtomicBoolean cleanupFinished = new AtomicBoolean();
@@ -191,6 +195,7 @@ public abstract class HandleContract extends BackendFixture {
 
     @Test
     void aTaskThatSwallowsItsCancellationIsReportedOnceAtWarn() {
+        assumeTrue(interruptsRunningTasks(), "needs a blocked task to be interrupted");
         CountDownLatch blocked = new CountDownLatch(1);
         try (LogCapture log = LogCapture.start()) {
             GroupOnAnotherThread g = GroupOnAnotherThread.start(executor(2), () -> {
@@ -229,6 +234,7 @@ public abstract class HandleContract extends BackendFixture {
 
     @Test
     void cancellingTheCompletableFutureCancelsTheTask() {
+        assumeTrue(interruptsRunningTasks(), "needs a blocked task to be interrupted");
         assumeFalse(runsOnCallerThread(), "the submitter only gets the handle once the task is done");
         CountDownLatch started = new CountDownLatch(1);
         TaskHandle<Object> h = executor(2).submit(() -> {
@@ -245,6 +251,7 @@ public abstract class HandleContract extends BackendFixture {
 
     @Test
     void theExecutorServiceViewsFuturesReachTheWork() throws Exception {
+        assumeTrue(interruptsRunningTasks(), "needs a blocked task to be interrupted");
         assumeFalse(runsOnCallerThread(), "the submitter only gets the future once the task is done");
         CountDownLatch started = new CountDownLatch(1);
         AtomicBoolean interrupted = new AtomicBoolean();

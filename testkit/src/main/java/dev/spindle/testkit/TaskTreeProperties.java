@@ -52,6 +52,16 @@ public abstract class TaskTreeProperties {
      */
     protected abstract TaskExecutor create(String name, int parallelism);
 
+    /** @return whether leaves may block until interrupted (not on an event loop, which never interrupts) */
+    protected boolean interruptsRunningTasks() {
+        return true;
+    }
+
+    /** @return how deep groups nest inside tasks (0 where tasks may not block to join: an event loop) */
+    protected int maxDepth() {
+        return 2;
+    }
+
     /** How a run is disturbed from outside. */
     enum Strike { NONE, CANCEL, TIMEOUT }
 
@@ -59,7 +69,7 @@ public abstract class TaskTreeProperties {
     void groupSemanticsHoldOnRandomTrees(@ForAll long seed, @ForAll @IntRange(min = 1, max = 3) int parallelism,
             @ForAll @IntRange(min = 0, max = 2) int strikeIndex, @ForAll @IntRange(min = 0, max = 6) int cancelAfter) {
         Strike strike = Strike.values()[strikeIndex];
-        Group tree = TaskTree.random(seed, 2, 4, strike != Strike.NONE);
+        Group tree = TaskTree.random(seed, maxDepth(), 4, strike != Strike.NONE && interruptsRunningTasks());
         TaskExecutor ex = create("tree", parallelism);
         try {
             check(ex, tree, strike, cancelAfter);

@@ -1,0 +1,246 @@
+package dev.spindle.eventloop;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.PriorityQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.jctools.queues.varhandle.MpscUnboundedVarHandleArrayQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The loop itself: one thread, fed by a multi-producer single-consumer queue (JCTools, VarHandle build), with timers
+ * in a heap only the loop touches and an optional NIO selector.
+ *
+ * <p>Wake-ups are debounced: the loop announces {@code SLEEPING} (volatile write) and then re-checks the queue
+ * before it parks; a producer enqueues (a CAS in the queue) and then reads the state, and only the producer that
+ * moves it from {@code SLEEPING} to {@code AWAKE} pays for an unpark or a selector wake-up. Both sides order a
+ * write before a read through volatile/CAS operations, so either the loop sees the item or the producer sees
+ * {@code SLEEPING}: no wake-up is lost, and producers of a busy loop pay nothing.
+ */
+final class LoopRunner implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoopRunner.class);
+    private static final int AWAKE = 0;
+    private static final int SLEEPING = 1;
+    private static final int BATCH = 4096;
+    private static final VarHandle WAKE;
+
+    static {
+        try {
+            WAKE = MethodHandles.lookup().findVarHandle(LoopRunner.class, "wake", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final String name;
+    private final MpscUnboundedVarHandleArrayQueue<Runnable> queue = new MpscUnboundedVarHandleArrayQueue<>(1024);
+    private final PriorityQueue<LoopTimer> timers = new PriorityQueue<>(); // loop thread only
+    final LoopThread thread;
+    private volatile int wake = AWAKE;
+    private volatile Selector selector; // created on the loop thread on first use; read by wakers
+    private volatile boolean stopping;
+    private volatile boolean stopNow;
+
+    // what the loop runs now, for the slow-step watchdog
+    volatile long stepStartNanos; // 0 when idle
+    volatile Object stepOwner;
+    volatile long stepCount;
+
+    LoopRunner(String name) {
+        this.name = name;
+        this.thread = new LoopThread(this, name);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Enqueues a step; any thread. After {@link #stopNow}, steps are dropped. */
+    void execute(Runnable step) {
+        if (stopNow) {
+            LOG.debug("event loop '{}' is stopped; dropped {}", name, step);
+            return;
+        }
+        queue.offer(step);
+        if (wake == SLEEPING && Thread.currentThread() != thread && WAKE.compareAndSet(this, SLEEPING, AWAKE)) {
+            wakeUp();
+        }
+    }
+
+    private void wakeUp() {
+        Selector s = selector;
+        if (s != null) {
+            s.wakeup();
+        } else {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** Adds a timer; any thread. */
+    void addTimer(LoopTimer timer) {
+        if (inLoop()) {
+            timers.add(timer);
+        } else {
+            execute(() -> timers.add(timer));
+        }
+    }
+
+    /** @return the loop's selector, opening it on first use; loop thread only */
+    Selector selector() {
+        Selector s = selector;
+        if (s == null) {
+            try {
+                s = Selector.open();
+            } catch (IOException e) {
+                throw new UncheckedIOException("event loop '" + name + "' could not open a selector", e);
+            }
+            selector = s;
+        }
+        return s;
+    }
+
+    void stop(boolean now) {
+        stopping = true;
+        if (now) {
+            stopNow = true;
+        }
+        WAKE.setVolatile(this, AWAKE);
+        wakeUp();
+    }
+
+    @Override
+    public void run() {
+        try {
+            loop();
+        } finally {
+            Selector s = selector;
+            if (s != null) {
+                try {
+                    s.close();
+                } catch (IOException e) {
+                    LOG.debug("closing the selector of event loop '{}'", name, e);
+                }
+            }
+            for (LoopTimer t; (t = timers.poll()) != null; ) {
+                t.cancel();
+            }
+            queue.clear();
+        }
+    }
+
+    private void loop() {
+        for (;;) {
+            if (stopNow) {
+                return;
+            }
+            int ran = runDueTimers();
+            Runnable step;
+            while (ran < BATCH && (step = queue.poll()) != null) {
+                step(step);
+                ran++;
+            }
+            Selector s = selector;
+            if (s != null) {
+                ran += processSelected(s, 0);
+            }
+            if (ran > 0) {
+                continue;
+            }
+            if (stopping && queue.isEmpty()) {
+                return;
+            }
+            WAKE.setVolatile(this, SLEEPING);
+            if (!queue.isEmpty() || stopping) {
+                WAKE.setVolatile(this, AWAKE);
+                continue;
+            }
+            long waitNanos = nextTimerDelay();
+            s = selector;
+            if (s != null) {
+                processSelected(s, waitNanos);
+            } else if (waitNanos < 0) {
+                LockSupport.park(this);
+            } else if (waitNanos > 0) {
+                LockSupport.parkNanos(this, waitNanos);
+            }
+            WAKE.setVolatile(this, AWAKE);
+        }
+    }
+
+    /** @return nanoseconds to the next live timer, 0 if one is due, -1 if there is none */
+    private long nextTimerDelay() {
+        LoopTimer t;
+        while ((t = timers.peek()) != null && t.isCancelled()) {
+            timers.poll();
+        }
+        return t == null ? -1 : Math.max(0, t.at - System.nanoTime());
+    }
+
+    private int runDueTimers() {
+        int ran = 0;
+        long now = System.nanoTime();
+        LoopTimer t;
+        while ((t = timers.peek()) != null && (t.isCancelled() || t.at <= now)) {
+            timers.poll();
+            if (t.fire()) {
+                step(t.action);
+                ran++;
+            }
+        }
+        return ran;
+    }
+
+    private int processSelected(Selector s, long waitNanos) {
+        int n;
+        try {
+            if (waitNanos == 0) {
+                n = s.selectNow();
+            } else if (waitNanos < 0) {
+                n = s.select();
+            } else {
+                n = s.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos)));
+            }
+        } catch (IOException e) {
+            LOG.error("event loop '{}': select failed", name, e);
+            return 0;
+        }
+        if (n == 0) {
+            return 0;
+        }
+        int ran = 0;
+        var keys = s.selectedKeys().iterator();
+        while (keys.hasNext()) {
+            SelectionKey key = keys.next();
+            keys.remove();
+            if (key.isValid() && key.attachment() instanceof ChannelHandler h) {
+                step(() -> h.ready(key));
+                ran++;
+            }
+        }
+        return ran;
+    }
+
+    private void step(Runnable r) {
+        stepOwner = r;
+        stepStartNanos = Math.max(1, System.nanoTime());
+        stepCount++;
+        try {
+            r.run();
+        } catch (Throwable e) {
+            LOG.error("event loop '{}': a step threw; the loop goes on", name, e);
+        } finally {
+            stepStartNanos = 0;
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.spindle.internal;
+
+/**
+ * Refuses blocking waits on threads that must never block, such as an event loop's thread: a blocking join there
+ * would stop every other task on the loop, and could wait for a step that only the same loop can run.
+ */
+public final class BlockingGuard {
+
+    /** A thread that runs many non-blocking steps and must never wait. */
+    public interface NonBlockingThread {
+        /** @return the name of the loop the thread runs */
+        String loopName();
+    }
+
+    private BlockingGuard() {
+    }
+
+    /**
+     * @param what the blocking call, e.g. {@code join() of task 'x' (#3)}
+     * @throws IllegalStateException on a non-blocking thread, saying what to do instead
+     */
+    public static void check(String what) {
+        if (Thread.currentThread() instanceof NonBlockingThread t) {
+            throw new IllegalStateException(what + " was called on the thread of event loop '" + t.loopName()
+                    + "', where it would block every task of the loop (and could wait for a step that only this "
+                    + "loop can run). Compose instead: handle.toCompletableFuture().thenAccept(...), "
+                    + "group.joinAsync(), or return a CompletionStage from an async task; run blocking code with "
+                    + "loop.toThread(...)");
+        }
+    }
+}
