@@ -1,0 +1,224 @@
+package dev.spindle.eventloop;
+
+import dev.spindle.TaskHandle;
+import dev.spindle.lock.Held;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * Ordering on the loop and the async primitives, over random producers, sizes and cancel points: steps of one
+ * producer run in its order; no permit is leaked or invented; no item is lost or duplicated; no waiter is lost.
+ */
+class EventLoopProperties {
+
+    @Property(tries = 40)
+    void stepsOfOneProducerRunInSubmissionOrder(@ForAll @IntRange(min = 1, max = 4) int producers,
+            @ForAll @IntRange(min = 1, max = 500) int perProducer) throws Exception {
+        EventLoop loop = new EventLoop("order", java.time.Duration.ZERO, false, 4);
+        List<long[]> seen = new ArrayList<>(); // touched only on the loop
+        try {
+            List<Thread> threads = new ArrayList<>();
+            for (int p = 0; p < producers; p++) {
+                int producer = p;
+                threads.add(Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < perProducer; i++) {
+                        long seq = i;
+                        loop.submit(() -> seen.add(new long[] {producer, seq}));
+                    }
+                }));
+            }
+            for (Thread t : threads) {
+                t.join(TimeUnit.SECONDS.toMillis(30));
+            }
+        } finally {
+            loop.close();
+        }
+        if (seen.size() != producers * perProducer) {
+            throw new AssertionError("ran " + seen.size() + " of " + producers * perProducer + " steps");
+        }
+        long[] last = new long[producers];
+        java.util.Arrays.fill(last, -1);
+        for (long[] s : seen) {
+            if (s[1] != last[(int) s[0]] + 1) {
+                throw new AssertionError("producer " + s[0] + ": step " + s[1] + " ran after step " + last[(int) s[0]]);
+            }
+            last[(int) s[0]] = s[1];
+        }
+    }
+
+    @Property(tries = 60)
+    void asyncSemaphoreNeitherLeaksNorInventsPermits(@ForAll long seed, @ForAll @IntRange(min = 1, max = 4) int permits,
+            @ForAll @IntRange(min = 1, max = 60) int acquirers) throws Exception {
+        Random random = new Random(seed);
+        AsyncSemaphore sem = new AsyncSemaphore("s", permits);
+        AtomicInteger holders = new AtomicInteger();
+        AtomicInteger worst = new AtomicInteger();
+        List<CompletableFuture<Held>> waits = new ArrayList<>();
+        List<Held> held = Collections.synchronizedList(new ArrayList<>());
+        for (int i = 0; i < acquirers; i++) {
+            CompletableFuture<Held> w = sem.acquire().toCompletableFuture();
+            waits.add(w);
+            w.thenAccept(h -> {
+                worst.accumulateAndGet(holders.incrementAndGet(), Math::max);
+                held.add(h);
+            });
+            switch (random.nextInt(3)) {
+                case 0 -> w.cancel(false); // may lose against a grant: then it holds a permit like the others
+                case 1 -> releaseOne(held, holders);
+                default -> { }
+            }
+        }
+        // release everything that was granted, including permits granted during the releases
+        while (true) {
+            if (!releaseOne(held, holders)) {
+                boolean waiting = false;
+                for (CompletableFuture<Held> w : waits) {
+                    waiting |= !w.isDone();
+                }
+                if (!waiting) {
+                    break;
+                }
+                throw new AssertionError("a waiter is still waiting with every permit free: a lost wake-up");
+            }
+        }
+        if (worst.get() > permits) {
+            throw new AssertionError(worst.get() + " holders with " + permits + " permits");
+        }
+        if (sem.available() != permits || sem.waiting() != 0) {
+            throw new AssertionError("after all releases " + sem.available() + " of " + permits + " permits are free, "
+                    + sem.waiting() + " waiting");
+        }
+    }
+
+    private static boolean releaseOne(List<Held> held, AtomicInteger holders) {
+        Held h;
+        synchronized (held) {
+            if (held.isEmpty()) {
+                return false;
+            }
+            h = held.remove(0);
+        }
+        holders.decrementAndGet();
+        h.close();
+        return true;
+    }
+
+    @Property(tries = 60)
+    void asyncQueueLosesAndDuplicatesNothing(@ForAll long seed, @ForAll @IntRange(min = 1, max = 5) int capacity,
+            @ForAll @IntRange(min = 0, max = 80) int items) throws Exception {
+        Random random = new Random(seed);
+        AsyncQueue<Integer> q = new AsyncQueue<>(capacity);
+        List<CompletableFuture<Void>> puts = new ArrayList<>();
+        List<CompletableFuture<Integer>> takes = new ArrayList<>();
+        for (int i = 0; i < items; i++) {
+            puts.add(q.put(i).toCompletableFuture());
+            if (random.nextInt(4) == 0) {
+                puts.get(i).cancel(false);
+            }
+            if (random.nextBoolean()) {
+                CompletableFuture<Integer> t = q.take().toCompletableFuture();
+                takes.add(t);
+                if (random.nextInt(5) == 0) {
+                    t.cancel(false);
+                }
+            }
+        }
+        // drain: take until every put that went through has been taken
+        List<Integer> got = new ArrayList<>();
+        for (CompletableFuture<Integer> t : takes) {
+            if (!t.isCancelled()) {
+                if (!t.isDone()) {
+                    t.cancel(false); // nothing more will arrive for it unless a put is still waiting
+                }
+                if (t.isDone() && !t.isCancelled()) {
+                    got.add(t.get());
+                }
+            }
+        }
+        for (var next = q.poll(); next.isPresent(); next = q.poll()) {
+            got.add(next.get());
+        }
+        List<Integer> accepted = new ArrayList<>();
+        for (int i = 0; i < puts.size(); i++) {
+            CompletableFuture<Void> p = puts.get(i);
+            if (p.isDone() && !p.isCancelled()) {
+                accepted.add(i);
+            } else if (!p.isDone()) {
+                throw new AssertionError("put of " + i + " still waits although the queue was drained");
+            }
+        }
+        Map<Integer, Integer> counts = new HashMap<>();
+        for (Integer g : got) {
+            counts.merge(g, 1, Integer::sum);
+        }
+        for (var e : counts.entrySet()) {
+            if (e.getValue() > 1) {
+                throw new AssertionError("item " + e.getKey() + " was taken " + e.getValue() + " times");
+            }
+        }
+        if (!new java.util.TreeSet<>(got).equals(new java.util.TreeSet<>(accepted))) {
+            throw new AssertionError("taken " + new java.util.TreeSet<>(got) + " but accepted " + accepted);
+        }
+        List<Integer> sorted = new ArrayList<>(got);
+        Collections.sort(sorted);
+        if (!sorted.equals(got)) {
+            throw new AssertionError("items left the queue out of FIFO order: " + got);
+        }
+    }
+
+    @Property(tries = 30)
+    void everyAsyncEventWaiterIsWoken(@ForAll @IntRange(min = 0, max = 50) int waiters,
+            @ForAll boolean clearAtOnce, @ForAll @IntRange(min = 0, max = 50) int cancelEvery) throws Exception {
+        AsyncEvent ev = new AsyncEvent();
+        List<CompletableFuture<Void>> ws = new ArrayList<>();
+        for (int i = 0; i < waiters; i++) {
+            ws.add(ev.await().toCompletableFuture());
+            if (cancelEvery > 0 && i % cancelEvery == 0) {
+                ws.get(i).cancel(false);
+            }
+        }
+        ev.set();
+        if (clearAtOnce) {
+            ev.clear();
+        }
+        for (CompletableFuture<Void> w : ws) {
+            if (!w.isDone()) {
+                throw new AssertionError("a waiter present at set() was not woken");
+            }
+        }
+        CompletionStage<Void> late = ev.await();
+        if (clearAtOnce == late.toCompletableFuture().isDone()) {
+            throw new AssertionError("a waiter after " + (clearAtOnce ? "clear()" : "set()") + " saw the wrong state");
+        }
+    }
+
+    @Property(tries = 20)
+    void asyncTasksOnTheLoopAllFinish(@ForAll @IntRange(min = 1, max = 200) int tasks) throws Exception {
+        EventLoop loop = new EventLoop("many", java.time.Duration.ZERO, false, 4);
+        try {
+            List<TaskHandle<Integer>> hs = new ArrayList<>();
+            for (int i = 0; i < tasks; i++) {
+                int k = i;
+                hs.add(loop.submitAsync(() -> loop.sleep(java.time.Duration.ofMillis(k % 5)).thenApply(v -> k)));
+            }
+            for (int i = 0; i < tasks; i++) {
+                if (hs.get(i).get(java.time.Duration.ofSeconds(30)) != i) {
+                    throw new AssertionError("task " + i + " returned the wrong value");
+                }
+            }
+        } finally {
+            loop.close();
+        }
+    }
+}

@@ -1,0 +1,290 @@
+package dev.spindle.eventloop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.spindle.Cancellation;
+import dev.spindle.Spindle;
+import dev.spindle.TaskCancelledException;
+import dev.spindle.TaskFailedException;
+import dev.spindle.TaskGroup;
+import dev.spindle.TaskHandle;
+import dev.spindle.TaskState;
+import dev.spindle.testkit.LogCapture;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The event loop's promises, each as the sentence in its javadoc. */
+class EventLoopTest {
+
+    private final EventLoop loop = EventLoop.create("test");
+
+    @AfterEach
+    void stop() {
+        loop.shutdownNow();
+    }
+
+    private static <T> T await(java.util.concurrent.CompletionStage<T> stage) throws Exception {
+        return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void runIsAsyncioRun() {
+        assertEquals(42, EventLoop.run(() -> CompletableFuture.completedFuture(42)));
+        TaskFailedException e = assertThrows(TaskFailedException.class,
+                () -> EventLoop.run(() -> CompletableFuture.failedFuture(new IllegalStateException("main failed"))));
+        assertEquals("main failed", e.getCause().getMessage());
+    }
+
+    @Test
+    void anAsyncTaskEndsWhenItsStageCompletesAndSleepDoesNotBlockTheLoop() throws Exception {
+        List<String> trail = new java.util.concurrent.CopyOnWriteArrayList<>();
+        TaskHandle<String> slow = loop.submitAsync(() -> loop.sleep(Duration.ofMillis(50))
+                .thenApply(v -> {
+                    trail.add("slept");
+                    return "woke";
+                }));
+        TaskHandle<Object> quick = loop.submit(() -> {
+            trail.add("quick");
+            return null;
+        });
+        quick.join();
+        assertEquals(TaskState.RUNNING, slow.taskState(), "the async task waits without holding the loop");
+        assertEquals("woke", slow.join());
+        assertEquals(List.of("quick", "slept"), trail);
+    }
+
+    @Test
+    void stepsRunOnTheLoopThreadAndInLoopSaysSo() throws Exception {
+        AtomicReference<Thread> seen = new AtomicReference<>();
+        AtomicBoolean in = new AtomicBoolean();
+        loop.submit(() -> {
+            seen.set(Thread.currentThread());
+            in.set(loop.inLoop());
+            return null;
+        }).join();
+        assertTrue(in.get());
+        assertTrue(seen.get().getName().contains("spindle-loop-test"), seen.get().getName());
+        assertTrue(!loop.inLoop());
+    }
+
+    @Test
+    void aBlockingJoinOnTheLoopThrowsAtOnceAndNamesTheAlternative() {
+        TaskHandle<Object> other = loop.submitAsync(() -> loop.sleep(Duration.ofSeconds(5)).thenApply(v -> null));
+        TaskHandle<Object> joiner = loop.submit(() -> other.join());
+        TaskFailedException e = assertThrows(TaskFailedException.class, joiner::join);
+        assertInstanceOf(IllegalStateException.class, e.getCause());
+        assertTrue(e.getCause().getMessage().contains("joinAsync"), e.getCause().getMessage());
+        other.cancel();
+    }
+
+    @Test
+    void aGroupJoinsWithoutBlockingFromLoopCode() throws Exception {
+        TaskHandle<Integer> h = loop.submitAsync(() -> {
+            TaskGroup g = TaskGroup.open(loop);
+            TaskHandle<Integer> a = g.fork(() -> 20);
+            TaskHandle<Integer> b = g.fork(() -> 22);
+            return g.joinAsync().thenApply(v -> a.resultNow() + b.resultNow());
+        });
+        assertEquals(42, h.join());
+    }
+
+    @Test
+    void cancellingAnAsyncTaskCancelsTheStageItWaitsOn() {
+        CompletableFuture<String> never = new CompletableFuture<>();
+        TaskHandle<String> h = loop.submitAsync(() -> never);
+        while (h.taskState() != TaskState.RUNNING) {
+            Thread.onSpinWait();
+        }
+        assertTrue(h.cancel());
+        assertThrows(TaskCancelledException.class, h::join);
+        assertTrue(never.isCancelled(), "the stage the task waited on was cancelled");
+    }
+
+    @Test
+    void cancellationCheckWorksInsideAStep() throws Exception {
+        CountDownLatch inStep = new CountDownLatch(1);
+        AtomicBoolean stopped = new AtomicBoolean();
+        TaskHandle<Object> h = loop.submit(() -> {
+            inStep.countDown();
+            try {
+                while (true) {
+                    Cancellation.check();
+                    Thread.onSpinWait();
+                }
+            } catch (TaskCancelledException e) {
+                stopped.set(true);
+                throw e;
+            }
+        });
+        assertTrue(inStep.await(30, TimeUnit.SECONDS));
+        h.cancel();
+        loop.submit(() -> null).get(Duration.ofSeconds(30));
+        assertTrue(stopped.get());
+    }
+
+    @Test
+    void toThreadRunsBlockingCodeOffTheLoopAndDeliversOnTheLoop() throws Exception {
+        AtomicReference<Thread> ranOn = new AtomicReference<>();
+        AtomicReference<Thread> deliveredOn = new AtomicReference<>();
+        TaskHandle<String> h = loop.submitAsync(() -> loop.toThread(() -> {
+            ranOn.set(Thread.currentThread());
+            Thread.sleep(20);
+            return "blocking result";
+        }).thenApply(v -> {
+            deliveredOn.set(Thread.currentThread());
+            return v;
+        }));
+        assertEquals("blocking result", h.get(Duration.ofSeconds(30)));
+        assertTrue(ranOn.get().isVirtual());
+        assertTrue(deliveredOn.get().getName().startsWith("spindle-loop-test"), deliveredOn.get().getName());
+    }
+
+    @Test
+    void toThreadNeverRunsMoreThanItsCapacity() throws Exception {
+        EventLoop small = new EventLoop("cap", Duration.ZERO, false, 3);
+        try {
+            AtomicInteger now = new AtomicInteger();
+            AtomicInteger worst = new AtomicInteger();
+            List<CompletableFuture<Integer>> calls = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                int k = i;
+                calls.add(small.toThread(() -> {
+                    worst.accumulateAndGet(now.incrementAndGet(), Math::max);
+                    Thread.sleep(2);
+                    now.decrementAndGet();
+                    return k;
+                }).toCompletableFuture());
+            }
+            for (int i = 0; i < 30; i++) {
+                assertEquals(i, calls.get(i).get(30, TimeUnit.SECONDS));
+            }
+            assertTrue(worst.get() <= 3, worst.get() + " calls ran at once with a capacity of 3");
+        } finally {
+            small.shutdownNow();
+        }
+    }
+
+    @Test
+    void toThreadPoliciesDecideWhatCancellingDoesToTheCall() throws Exception {
+        for (ToThreadPolicy policy : ToThreadPolicy.values()) {
+            CountDownLatch started = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            AtomicBoolean interrupted = new AtomicBoolean();
+            AtomicBoolean returned = new AtomicBoolean();
+            CompletableFuture<String> call = loop.toThread(() -> {
+                started.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    interrupted.set(true);
+                    Thread.sleep(20); // finishes its cleanup after the interrupt
+                } finally {
+                    returned.set(true);
+                }
+                return "done";
+            }, policy).toCompletableFuture();
+            assertTrue(started.await(30, TimeUnit.SECONDS));
+            call.cancel(true);
+            if (policy == ToThreadPolicy.WAIT) {
+                assertThrows(java.util.concurrent.CancellationException.class, () -> call.get(30, TimeUnit.SECONDS));
+                assertTrue(returned.get(), "WAIT completes the stage only after the call returned");
+            } else {
+                assertTrue(call.isCancelled(), policy + " completes the stage at once");
+            }
+            release.countDown();
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!returned.get() && System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            assertEquals(policy != ToThreadPolicy.ABANDON, interrupted.get(), policy + ": interrupted?");
+        }
+    }
+
+    @Test
+    void aSlowStepIsReportedWithItsTaskAndStack() throws Exception {
+        EventLoop watched = new EventLoop("watched", Duration.ofMillis(30), false, 4);
+        try (LogCapture log = LogCapture.start()) {
+            watched.submit(() -> {
+                Thread.sleep(300); // the bug the watchdog exists for
+                return null;
+            }, dev.spindle.TaskOptions.named("sleepy")).get(Duration.ofSeconds(30));
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (log.linesContaining("sleepy").isEmpty() && System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            String text = log.text();
+            assertTrue(text.contains("sleepy") && text.contains("Thread.sleep"), text);
+        } finally {
+            watched.shutdownNow();
+        }
+    }
+
+    @Test
+    void strictModeFailsATaskWhoseStepIsTooSlow() {
+        EventLoop strict = new EventLoop("strict", Duration.ofMillis(20), true, 4);
+        try {
+            TaskHandle<Object> h = strict.submit(() -> {
+                long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(60);
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+                return null;
+            });
+            TaskFailedException e = assertThrows(TaskFailedException.class, h::join);
+            assertInstanceOf(EventLoopBlockedException.class, e.getCause());
+        } finally {
+            strict.shutdownNow();
+        }
+    }
+
+    @Test
+    void aGroupOfLoopsGivesTheSameLoopForTheSameKey() {
+        try (EventLoopGroup group = new EventLoopGroup("g", 3)) {
+            assertSame(group.forKey("session-7"), group.forKey("session-7"));
+            EventLoop a = group.next();
+            EventLoop b = group.next();
+            EventLoop c = group.next();
+            assertSame(a, group.next(), "round robin over 3 loops");
+            assertTrue(a != b && b != c && a != c);
+        }
+    }
+
+    @Test
+    void closeRunsAcceptedWorkToItsEndAndShutdownNowCancelsTimers() throws Exception {
+        EventLoop l = EventLoop.create("closing");
+        TaskHandle<String> h = l.submitAsync(() -> l.sleep(Duration.ofMillis(30)).thenApply(v -> "finished"));
+        l.close();
+        assertEquals("finished", h.join());
+
+        EventLoop m = EventLoop.create("stopping");
+        TaskHandle<String> pending = m.submitAsync(() -> m.sleep(Duration.ofSeconds(30)).thenApply(v -> "never"));
+        AtomicBoolean fired = new AtomicBoolean();
+        m.schedule(Duration.ofMillis(50), () -> fired.set(true));
+        m.shutdownNow();
+        assertThrows(TaskCancelledException.class, pending::join);
+        assertTrue(m.awaitTermination(Duration.ofSeconds(30)));
+        assertTrue(!fired.get(), "a pending timer does not fire after shutdownNow");
+    }
+
+    @Test
+    void theBackendIsFoundByConfiguration() {
+        try (var ex = Spindle.builder("cfg").backend("eventloop").set("toThreadCapacity", "2").build()) {
+            assertNotNull(((EventLoop) ex).toThreadSlots());
+            assertEquals(2, ((EventLoop) ex).toThreadSlots().available());
+        }
+    }
+}
