@@ -68,8 +68,10 @@ public final class TaskGroup implements AutoCloseable {
     private final List<Throwable> lateFailures = new ArrayList<>(); // guarded by lock: thrown after cancellation
     private int pending; // guarded by lock: forked and not exited
     private int cancelled; // guarded by lock
-    private boolean closed; // guarded by lock: no more forks
-    private boolean joined; // guarded by lock
+    private boolean closed; // guarded by lock: no more forks (set once every task has exited and a join saw it)
+    private boolean joined; // guarded by lock: join(), joinAsync() or close() was called (the set is sealed)
+    private boolean asyncDone; // guarded by lock: the joinAsync() stage was completed
+    private int forkedCount; // guarded by lock: forks counted at pending++, including those not yet in tasks
     private CompletableFuture<Void> asyncJoin; // guarded by lock: set by joinAsync()
     private volatile String name; // null until asked for: most groups are never named or described
     private final RunListener exitListener = this::childExited;
@@ -191,6 +193,7 @@ public final class TaskGroup implements AutoCloseable {
                         + "so it accepts no more tasks; open a new group");
             }
             pending++;
+            forkedCount++;
         } finally {
             lock.unlock();
         }
@@ -210,6 +213,7 @@ public final class TaskGroup implements AutoCloseable {
         lock.lock();
         try {
             tasks.add(run);
+            quiet.signalAll(); // a joiner may wait for this task to appear, to help run it
         } finally {
             lock.unlock();
         }
@@ -235,11 +239,11 @@ public final class TaskGroup implements AutoCloseable {
             }
             succeeded = succeededInOrder.size();
             failures = failed.size();
-            forked = tasks.size();
+            forked = forkedCount;
             sealed = joined;
             if (--pending == 0) {
                 quiet.signalAll();
-                finishAsync = asyncJoin != null && !closed;
+                finishAsync = asyncJoin != null && !asyncDone;
             }
         } finally {
             lock.unlock();
@@ -285,7 +289,7 @@ public final class TaskGroup implements AutoCloseable {
                 asyncJoin = new CompletableFuture<>();
             }
             cf = asyncJoin;
-            quietNow = pending == 0 && !closed;
+            quietNow = pending == 0 && !asyncDone;
         } finally {
             lock.unlock();
         }
@@ -299,9 +303,10 @@ public final class TaskGroup implements AutoCloseable {
         CompletableFuture<Void> cf;
         lock.lock();
         try {
-            if (closed || pending > 0) {
+            if (asyncDone || pending > 0 || asyncJoin == null) {
                 return;
             }
+            asyncDone = true;
             closed = true;
             cf = asyncJoin;
         } finally {
@@ -418,6 +423,7 @@ public final class TaskGroup implements AutoCloseable {
             t.cancel(false);
         }
         scope.detachFromParent();
+        completeAsyncJoin(); // a joinAsync() stage, if any, completes with the same outcome
         return interrupted;
     }
 
@@ -435,7 +441,7 @@ public final class TaskGroup implements AutoCloseable {
             failures = List.copyOf(failed);
             succeeded = succeededInOrder.size();
             cancelledCount = cancelled;
-            forked = tasks.size();
+            forked = forkedCount;
         } finally {
             lock.unlock();
         }
@@ -501,17 +507,23 @@ public final class TaskGroup implements AutoCloseable {
      */
     @Override
     public void close() {
-        boolean wasJoined;
+        boolean syncJoined;
+        boolean asyncRequested;
         lock.lock();
         try {
-            wasJoined = joined;
+            syncJoined = closed;
+            asyncRequested = asyncJoin != null;
             joined = true;
         } finally {
             lock.unlock();
         }
-        if (!wasJoined) {
-            scope.cancel(CancelReason.requested("group '" + name() + "' was closed before join() was called"));
-            if (awaitAll()) {
+        if (!syncJoined) {
+            if (!asyncRequested) {
+                scope.cancel(CancelReason.requested("group '" + name() + "' was closed before join() was called"));
+            }
+            // on an event loop's thread close() cannot wait: a joinAsync() stage reports the end instead
+            if (!(Thread.currentThread() instanceof dev.spindle.internal.BlockingGuard.NonBlockingThread)
+                    && awaitAll()) {
                 Thread.currentThread().interrupt();
             }
         }

@@ -59,7 +59,7 @@ public final class AsyncEvent {
         }
         for (Waiter<Void> w : woken) {
             if (w.claim()) {
-                w.complete(null);
+                w.deliver(null);
             }
         }
     }

@@ -72,7 +72,7 @@ public final class AsyncQueue<E> {
         } finally {
             lock.unlock();
         }
-        taker.complete(item);
+        taker.deliver(item);
         return CompletableFuture.completedFuture(null);
     }
 
@@ -101,7 +101,7 @@ public final class AsyncQueue<E> {
         } finally {
             lock.unlock();
         }
-        taker.complete(item);
+        taker.deliver(item);
         return true;
     }
 
@@ -131,7 +131,7 @@ public final class AsyncQueue<E> {
             lock.unlock();
         }
         if (admitted != null) {
-            admitted.complete(null);
+            admitted.deliver(null);
         }
         return CompletableFuture.completedFuture(head);
     }
@@ -156,7 +156,7 @@ public final class AsyncQueue<E> {
             lock.unlock();
         }
         if (admitted != null) {
-            admitted.complete(null);
+            admitted.deliver(null);
         }
         return Optional.ofNullable(head);
     }

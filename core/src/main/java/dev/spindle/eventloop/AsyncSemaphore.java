@@ -121,7 +121,7 @@ public final class AsyncSemaphore {
             lock.unlock();
         }
         if (next != null) {
-            next.complete(newHold()); // outside the lock: its callbacks may acquire again
+            next.deliver(newHold()); // outside the lock: its callbacks may acquire again
         }
     }
 

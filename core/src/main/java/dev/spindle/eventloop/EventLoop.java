@@ -117,6 +117,16 @@ public final class EventLoop extends AbstractTaskExecutor {
         return false;
     }
 
+    /** Cancellation bookkeeping runs on the loop, so loop-confined state is only ever touched by the loop. */
+    @Override
+    protected void deliver(Runnable step) {
+        if (inLoop() || !runner.thread.isAlive()) {
+            step.run();
+        } else {
+            runner.executeDelivery(step);
+        }
+    }
+
     @Override
     protected <T> Task<T> adapt(Task<T> task) {
         if (!strict || slowThreshold.isZero()) {
@@ -209,7 +219,12 @@ public final class EventLoop extends AbstractTaskExecutor {
                 call.whenComplete((v, e) -> timer.cancel());
             }
         }
-        toThreadSlots.acquire().whenComplete((held, e) -> {
+        CompletableFuture<dev.spindle.lock.Held> slot = toThreadSlots.acquire().toCompletableFuture();
+        call.slotWait = slot;
+        if (call.isDone()) {
+            slot.cancel(false);
+        }
+        slot.whenComplete((held, e) -> {
             if (e != null) {
                 return; // the call was cancelled while it waited for a slot
             }

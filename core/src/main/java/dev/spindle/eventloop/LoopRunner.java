@@ -44,6 +44,7 @@ final class LoopRunner implements Runnable {
     private final PriorityQueue<LoopTimer> timers = new PriorityQueue<>(); // loop thread only
     final LoopThread thread;
     private volatile int wake = AWAKE;
+    private final java.util.concurrent.locks.ReentrantLock lateConsumer = new java.util.concurrent.locks.ReentrantLock();
     private volatile Selector selector; // created on the loop thread on first use; read by wakers
     private volatile boolean stopping;
     private volatile boolean stopNow;
@@ -75,6 +76,44 @@ final class LoopRunner implements Runnable {
         queue.offer(step);
         if (wake == SLEEPING && Thread.currentThread() != thread && WAKE.compareAndSet(this, SLEEPING, AWAKE)) {
             wakeUp();
+        }
+    }
+
+    /** A step that must run even when the loop stops at once: cancellation bookkeeping. */
+    private record Delivery(Runnable step) implements Runnable {
+        @Override
+        public void run() {
+            step.run();
+        }
+    }
+
+    /** Enqueues cancellation bookkeeping; it runs even if the loop is being stopped at once. */
+    void executeDelivery(Runnable step) {
+        queue.offer(new Delivery(step));
+        if (Thread.currentThread() != thread && WAKE.compareAndSet(this, SLEEPING, AWAKE)) {
+            wakeUp();
+        }
+        if (!thread.isAlive()) {
+            // the loop ended meanwhile: nobody else will run it. The queue has one consumer at a time: the loop
+            // while it lives, then whoever holds this lock.
+            lateConsumer.lock();
+            try {
+                runDeliveries();
+            } finally {
+                lateConsumer.unlock();
+            }
+        }
+    }
+
+    private void runDeliveries() {
+        for (Runnable r; (r = queue.poll()) != null; ) {
+            if (r instanceof Delivery d) {
+                try {
+                    d.run();
+                } catch (Throwable e) {
+                    LOG.error("event loop '{}': cancellation bookkeeping threw", name, e);
+                }
+            }
         }
     }
 
@@ -135,7 +174,7 @@ final class LoopRunner implements Runnable {
             for (LoopTimer t; (t = timers.poll()) != null; ) {
                 t.cancel();
             }
-            queue.clear();
+            runDeliveries(); // other steps are dropped; bookkeeping must still happen
         }
     }
 

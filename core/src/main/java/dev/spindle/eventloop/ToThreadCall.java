@@ -7,8 +7,11 @@ import dev.spindle.spi.TaskRun;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One {@link EventLoop#toThread} call: the stage the loop's code sees. Completion always happens on the loop. The
- * capacity slot is held until the blocking call has returned, whatever the policy.
+ * One {@link EventLoop#toThread} call: the stage the loop's code sees. A result or failure is delivered on the loop;
+ * a {@code cancel()} completes the stage at once on the cancelling thread (the {@code Future} contract), except
+ * under {@link ToThreadPolicy#WAIT}, which completes it on the loop once the call has returned. The capacity slot is
+ * held until the blocking call has returned, whatever the policy; a call cancelled while it waits for a slot leaves
+ * the line.
  *
  * @param <T> the result type
  */
@@ -19,6 +22,8 @@ final class ToThreadCall<T> extends CompletableFuture<T> {
     private final ToThreadPolicy policy;
     private volatile Thread worker;
     private volatile boolean cancelRequested;
+    private volatile Throwable endedBy; // WAIT: what the stage completes with once the call returns
+    volatile CompletableFuture<?> slotWait; // the capacity wait, cancelled with the call
 
     ToThreadCall(EventLoop loop, Task<T> task, ToThreadPolicy policy) {
         this.loop = loop;
@@ -50,7 +55,12 @@ final class ToThreadCall<T> extends CompletableFuture<T> {
             Throwable f = failure;
             loop.runOnLoop(() -> {
                 if (cancelRequested) {
-                    super.cancel(false); // WAIT: completes as cancelled only now; others: already done
+                    Throwable why = endedBy;
+                    if (why != null) {
+                        super.completeExceptionally(why); // WAIT: completes only now
+                    } else {
+                        super.cancel(false); // WAIT: completes as cancelled only now; others: already done
+                    }
                 } else if (f != null) {
                     completeExceptionally(f);
                 } else {
@@ -66,6 +76,10 @@ final class ToThreadCall<T> extends CompletableFuture<T> {
             return false;
         }
         cancelRequested = true;
+        CompletableFuture<?> slot = slotWait;
+        if (slot != null) {
+            slot.cancel(false); // still waiting for capacity: leave the line
+        }
         if (policy != ToThreadPolicy.ABANDON) {
             Thread w = worker;
             if (w != null) {
@@ -82,12 +96,21 @@ final class ToThreadCall<T> extends CompletableFuture<T> {
         if (isDone()) {
             return;
         }
+        DeadlineExceededException why = new DeadlineExceededException(owner.describe()
+                + " reached its deadline while waiting for a toThread call");
         cancelRequested = true;
+        CompletableFuture<?> slot = slotWait;
+        if (slot != null) {
+            slot.cancel(false);
+        }
         Thread w = worker;
         if (w != null && policy != ToThreadPolicy.ABANDON) {
             w.interrupt();
         }
-        completeExceptionally(new DeadlineExceededException(owner.describe()
-                + " reached its deadline while waiting for a toThread call"));
+        if (policy == ToThreadPolicy.WAIT && w != null) {
+            endedBy = why; // completes once the call returns
+            return;
+        }
+        super.completeExceptionally(why);
     }
 }

@@ -73,7 +73,7 @@ public final class ForkJoinExecutor extends AbstractTaskExecutor {
     @Override
     protected void awaitExit(TaskRun<?> run) {
         if (run.backendData() instanceof RunTask task && isWorkerThread(Thread.currentThread())) {
-            task.quietlyJoin(); // helps: runs it if still local, else steals or compensates
+            helpInline(task::quietlyJoin); // helps: runs it (or others) if local, else steals or compensates
             if (run.hasExited()) {
                 return;
             }

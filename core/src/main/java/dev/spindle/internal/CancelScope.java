@@ -26,12 +26,14 @@ public class CancelScope {
 
     private static final VarHandle REASON;
     private static final VarHandle LOCK;
+    private static final VarHandle DEADLINE;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             REASON = l.findVarHandle(CancelScope.class, "reason", CancelReason.class);
             LOCK = l.findVarHandle(CancelScope.class, "childLock", int.class);
+            DEADLINE = l.findVarHandle(CancelScope.class, "deadlineNanos", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -78,8 +80,11 @@ public class CancelScope {
      * @param nanos a {@link System#nanoTime()} instant
      */
     public final void tightenDeadline(long nanos) {
-        if (nanos < deadlineNanos) {
-            deadlineNanos = nanos; // benign race: concurrent tighteners both keep a deadline at least as tight as before
+        long current;
+        while (nanos < (current = deadlineNanos)) {
+            if (DEADLINE.compareAndSet(this, current, nanos)) {
+                return;
+            }
         }
     }
 

@@ -17,13 +17,41 @@ import java.util.concurrent.locks.AbstractQueuedSynchronizer;
  * <p>Waiting honours the current task's cancellation and deadline: a task that stops waiting has taken no permit.
  * No {@code synchronized}: it never pins a virtual thread. This class is thread-safe.
  */
-public final class BoundedSemaphore {
+public final class BoundedSemaphore implements OnceHeld.Releasable {
 
     private static final AtomicLong IDS = new AtomicLong();
 
     private final String name;
     private final int permits;
     private final Sync sync;
+    private final LockWaits.Attempt attempt;
+
+    static {
+        LockWaits.preload();
+    }
+
+    /** The timed wait, as a class rather than a lambda: see {@link LockWaits.Attempt}. */
+    private static final class Waiting implements LockWaits.Attempt {
+        private final Sync sync;
+
+        Waiting(Sync sync) {
+            this.sync = sync;
+        }
+
+        @Override
+        public boolean tryFor(long nanos, int ignored) throws InterruptedException {
+            if (nanos == Long.MAX_VALUE) {
+                sync.acquireSharedInterruptibly(1);
+                return true;
+            }
+            return sync.tryAcquireSharedNanos(1, nanos);
+        }
+    }
+
+    @Override
+    public void releaseHold() {
+        release();
+    }
 
     /** State = free permits; every change is a CAS, so the count can neither go negative nor pass the bound. */
     private static final class Sync extends AbstractQueuedSynchronizer {
@@ -81,12 +109,13 @@ public final class BoundedSemaphore {
         }
         this.permits = permits;
         this.sync = new Sync(permits);
+        this.attempt = new Waiting(sync);
     }
 
     /** @return a hold on one permit; close it to give the permit back */
     public Held acquire() {
         take(null);
-        return this::release;
+        return new OnceHeld(this);
     }
 
     /**
@@ -98,25 +127,19 @@ public final class BoundedSemaphore {
         if (!take(Objects.requireNonNull(timeout, "timeout"))) {
             throw new TimeoutException("no permit of " + this + " was free within " + timeout);
         }
-        return this::release;
+        return new OnceHeld(this);
     }
 
     /** @return a hold on one permit if one was free, without waiting */
     public Optional<Held> tryAcquire() {
-        return sync.tryAcquireShared(1) >= 0 ? Optional.of(this::release) : Optional.empty();
+        return sync.tryAcquireShared(1) >= 0 ? Optional.of(new OnceHeld(this)) : Optional.empty();
     }
 
     private boolean take(Duration timeout) {
         if (sync.tryAcquireShared(1) >= 0) {
             return true;
         }
-        return LockWaits.await(toString(), timeout, nanos -> {
-            if (nanos == Long.MAX_VALUE) {
-                sync.acquireSharedInterruptibly(1);
-                return true;
-            }
-            return sync.tryAcquireSharedNanos(1, nanos);
-        });
+        return LockWaits.await(toString(), timeout, attempt, 0);
     }
 
     /**

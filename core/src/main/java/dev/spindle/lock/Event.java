@@ -62,6 +62,29 @@ public final class Event {
     }
 
     private final Sync sync = new Sync();
+    private final LockWaits.Attempt attempt = new Waiting(sync);
+
+    static {
+        LockWaits.preload();
+    }
+
+    /** The timed wait, as a class rather than a lambda: see {@link LockWaits.Attempt}. */
+    private static final class Waiting implements LockWaits.Attempt {
+        private final Sync sync;
+
+        Waiting(Sync sync) {
+            this.sync = sync;
+        }
+
+        @Override
+        public boolean tryFor(long nanos, int generation) throws InterruptedException {
+            if (nanos == Long.MAX_VALUE) {
+                sync.acquireSharedInterruptibly(generation);
+                return true;
+            }
+            return sync.tryAcquireSharedNanos(generation, nanos);
+        }
+    }
 
     /** A cleared event. */
     public Event() {
@@ -86,13 +109,7 @@ public final class Event {
     public void await() {
         if (!sync.isSet()) {
             int generation = sync.generation();
-            LockWaits.await("an event", null, nanos -> {
-                if (nanos == Long.MAX_VALUE) {
-                    sync.acquireSharedInterruptibly(generation);
-                    return true;
-                }
-                return sync.tryAcquireSharedNanos(generation, nanos);
-            });
+            LockWaits.await("an event", null, attempt, generation);
         }
     }
 
@@ -108,7 +125,7 @@ public final class Event {
             return true;
         }
         int generation = sync.generation();
-        return LockWaits.await("an event", timeout, nanos -> sync.tryAcquireSharedNanos(generation, nanos));
+        return LockWaits.await("an event", timeout, attempt, generation);
     }
 
     /** @return how many threads wait now; an estimate, for tests and monitoring */

@@ -35,13 +35,40 @@ import java.util.concurrent.locks.AbstractQueuedSynchronizer;
  *
  * <p>This class is thread-safe.
  */
-public final class Mutex {
+public final class Mutex implements OnceHeld.Releasable {
 
     private static final AtomicLong IDS = new AtomicLong();
 
     private final String name;
     private final Sync sync = new Sync();
-    private final Held held = this::unlock;
+    private final LockWaits.Attempt attempt = new Waiting(sync);
+
+    static {
+        LockWaits.preload();
+    }
+
+    /** The timed wait, as a class rather than a lambda: see {@link LockWaits.Attempt}. */
+    private static final class Waiting implements LockWaits.Attempt {
+        private final Sync sync;
+
+        Waiting(Sync sync) {
+            this.sync = sync;
+        }
+
+        @Override
+        public boolean tryFor(long nanos, int ignored) throws InterruptedException {
+            if (nanos == Long.MAX_VALUE) {
+                sync.acquireInterruptibly(1);
+                return true;
+            }
+            return sync.tryAcquireNanos(1, nanos);
+        }
+    }
+
+    @Override
+    public void releaseHold() {
+        unlock();
+    }
 
     private static final class Sync extends AbstractQueuedSynchronizer {
         private static final long serialVersionUID = 1L;
@@ -60,9 +87,10 @@ public final class Mutex {
             if (getState() == 0) {
                 return false;
             }
-            setExclusiveOwnerThread(null);
-            setState(0); // volatile write: publishes the critical section to the next owner
-            return true;
+            setExclusiveOwnerThread(null); // before the CAS: once it succeeds, the next owner may set its own
+            // the CAS (a volatile write) publishes the critical section to the next owner, and two racing unlocks
+            // cannot both succeed
+            return compareAndSetState(1, 0);
         }
 
         @Override
@@ -97,7 +125,7 @@ public final class Mutex {
      */
     public Held acquire() {
         lock(null);
-        return held;
+        return new OnceHeld(this);
     }
 
     /**
@@ -110,7 +138,7 @@ public final class Mutex {
         if (!lock(timeout)) {
             throw new TimeoutException(this + " was not free within " + timeout);
         }
-        return held;
+        return new OnceHeld(this);
     }
 
     /** @return the hold if the mutex was free, without waiting */
@@ -125,7 +153,7 @@ public final class Mutex {
         if (LockOrderGraph.enabled()) {
             LockOrderGraph.acquired(this);
         }
-        return Optional.of(held);
+        return Optional.of(new OnceHeld(this));
     }
 
     private boolean lock(Duration timeout) {
@@ -135,13 +163,7 @@ public final class Mutex {
             LockOrderGraph.beforeAcquire(this);
         }
         if (!sync.tryAcquire(1)) {
-            boolean got = LockWaits.await(toString(), timeout, nanos -> {
-                if (nanos == Long.MAX_VALUE) {
-                    sync.acquireInterruptibly(1);
-                    return true;
-                }
-                return sync.tryAcquireNanos(1, nanos);
-            });
+            boolean got = LockWaits.await(toString(), timeout, attempt, 0);
             if (!got) {
                 return false;
             }

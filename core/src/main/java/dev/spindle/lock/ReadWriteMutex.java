@@ -24,6 +24,42 @@ public final class ReadWriteMutex {
 
     private final String name;
     private final ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
+    private final Side readSide = new Side(this, rw.readLock());
+    private final Side writeSide = new Side(this, rw.writeLock());
+
+    static {
+        LockWaits.preload();
+    }
+
+    /** One side's timed wait and release, as a class rather than lambdas: see {@link LockWaits.Attempt}. */
+    private static final class Side implements LockWaits.Attempt, OnceHeld.Releasable {
+        private final ReadWriteMutex owner;
+        private final Lock lock;
+
+        Side(ReadWriteMutex owner, Lock lock) {
+            this.owner = owner;
+            this.lock = lock;
+        }
+
+        @Override
+        public boolean tryFor(long nanos, int ignored) throws InterruptedException {
+            if (nanos == Long.MAX_VALUE) {
+                lock.lockInterruptibly();
+                return true;
+            }
+            return lock.tryLock(nanos, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void releaseHold() {
+            owner.release(lock);
+        }
+
+        @Override
+        public String toString() {
+            return owner.toString();
+        }
+    }
 
     /** A read-write mutex named {@code rwmutex-<n>}. */
     public ReadWriteMutex() {
@@ -37,8 +73,8 @@ public final class ReadWriteMutex {
 
     /** @return a read hold; close it to release */
     public Held read() {
-        take(rw.readLock(), "read side of " + this, null);
-        return () -> release(rw.readLock());
+        take(readSide, "read side of " + this, null);
+        return new OnceHeld(readSide);
     }
 
     /**
@@ -47,10 +83,10 @@ public final class ReadWriteMutex {
      * @throws TimeoutException if a writer kept it for all of {@code timeout}
      */
     public Held read(Duration timeout) throws TimeoutException {
-        if (!take(rw.readLock(), "read side of " + this, Objects.requireNonNull(timeout, "timeout"))) {
+        if (!take(readSide, "read side of " + this, Objects.requireNonNull(timeout, "timeout"))) {
             throw new TimeoutException("the read side of " + this + " was not free within " + timeout);
         }
-        return () -> release(rw.readLock());
+        return new OnceHeld(readSide);
     }
 
     /**
@@ -59,8 +95,8 @@ public final class ReadWriteMutex {
      */
     public Held write() {
         checkNoUpgrade();
-        take(rw.writeLock(), "write side of " + this, null);
-        return () -> release(rw.writeLock());
+        take(writeSide, "write side of " + this, null);
+        return new OnceHeld(writeSide);
     }
 
     /**
@@ -70,10 +106,10 @@ public final class ReadWriteMutex {
      */
     public Held write(Duration timeout) throws TimeoutException {
         checkNoUpgrade();
-        if (!take(rw.writeLock(), "write side of " + this, Objects.requireNonNull(timeout, "timeout"))) {
+        if (!take(writeSide, "write side of " + this, Objects.requireNonNull(timeout, "timeout"))) {
             throw new TimeoutException("the write side of " + this + " was not free within " + timeout);
         }
-        return () -> release(rw.writeLock());
+        return new OnceHeld(writeSide);
     }
 
     private void checkNoUpgrade() {
@@ -83,19 +119,13 @@ public final class ReadWriteMutex {
         }
     }
 
-    private boolean take(Lock side, String what, Duration timeout) {
+    private boolean take(Side side, String what, Duration timeout) {
         boolean checking = LockOrderGraph.enabled();
         if (checking) {
             LockOrderGraph.beforeAcquire(this);
         }
-        if (!side.tryLock()) {
-            boolean got = LockWaits.await(what, timeout, nanos -> {
-                if (nanos == Long.MAX_VALUE) {
-                    side.lockInterruptibly();
-                    return true;
-                }
-                return side.tryLock(nanos, TimeUnit.NANOSECONDS);
-            });
+        if (!side.lock.tryLock()) {
+            boolean got = LockWaits.await(what, timeout, side, 0);
             if (!got) {
                 return false;
             }

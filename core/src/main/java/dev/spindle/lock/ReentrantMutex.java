@@ -20,13 +20,40 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>This class is thread-safe.
  */
-public final class ReentrantMutex {
+public final class ReentrantMutex implements OnceHeld.Releasable {
 
     private static final AtomicLong IDS = new AtomicLong();
 
     private final String name;
     private final ReentrantLock lock;
-    private final Held held = this::unlock;
+    private final LockWaits.Attempt attempt;
+
+    static {
+        LockWaits.preload();
+    }
+
+    /** The timed wait, as a class rather than a lambda: see {@link LockWaits.Attempt}. */
+    private static final class Waiting implements LockWaits.Attempt {
+        private final ReentrantLock lock;
+
+        Waiting(ReentrantLock lock) {
+            this.lock = lock;
+        }
+
+        @Override
+        public boolean tryFor(long nanos, int ignored) throws InterruptedException {
+            if (nanos == Long.MAX_VALUE) {
+                lock.lockInterruptibly();
+                return true;
+            }
+            return lock.tryLock(nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    @Override
+    public void releaseHold() {
+        unlock();
+    }
 
     /** A non-fair reentrant mutex named {@code rmutex-<n>}. */
     public ReentrantMutex() {
@@ -40,12 +67,13 @@ public final class ReentrantMutex {
     public ReentrantMutex(String name, boolean fair) {
         this.name = Objects.requireNonNull(name, "name");
         this.lock = new ReentrantLock(fair);
+        this.attempt = new Waiting(lock);
     }
 
     /** @return the hold; close it to release one level */
     public Held acquire() {
         lock(null);
-        return held;
+        return new OnceHeld(this);
     }
 
     /**
@@ -58,7 +86,7 @@ public final class ReentrantMutex {
         if (!lock(timeout)) {
             throw new TimeoutException(this + " was not free within " + timeout);
         }
-        return held;
+        return new OnceHeld(this);
     }
 
     /** @return the hold if no other thread holds it, without waiting */
@@ -72,7 +100,7 @@ public final class ReentrantMutex {
         if (LockOrderGraph.enabled()) {
             LockOrderGraph.acquired(this);
         }
-        return Optional.of(held);
+        return Optional.of(new OnceHeld(this));
     }
 
     private boolean lock(Duration timeout) {
@@ -81,13 +109,7 @@ public final class ReentrantMutex {
             LockOrderGraph.beforeAcquire(this);
         }
         if (!lock.tryLock()) {
-            boolean got = LockWaits.await(toString(), timeout, nanos -> {
-                if (nanos == Long.MAX_VALUE) {
-                    lock.lockInterruptibly();
-                    return true;
-                }
-                return lock.tryLock(nanos, TimeUnit.NANOSECONDS);
-            });
+            boolean got = LockWaits.await(toString(), timeout, attempt, 0);
             if (!got) {
                 return false;
             }

@@ -57,6 +57,16 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition drained = lock.newCondition();
     private volatile int runState = OPEN;
+    private static final java.lang.invoke.VarHandle RUN_STATE;
+
+    static {
+        try {
+            RUN_STATE = java.lang.invoke.MethodHandles.lookup().findVarHandle(AbstractTaskExecutor.class, "runState",
+                    int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     private volatile boolean terminated;
     private volatile ExecutorService view;
 
@@ -101,11 +111,42 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
      */
     protected void awaitExit(TaskRun<?> run) {
         if (run.isPending() && isWorkerThread(Thread.currentThread())) {
-            run.run();
+            helpInline(run::run);
         }
         if (!run.hasExited()) {
             run.awaitExitBlocking();
         }
+    }
+
+    /**
+     * Runs other tasks' code on the current thread while its own task waits (helping). The current task is
+     * shielded meanwhile, so its cancellation is delivered only when the helping ends: an interrupt meant for it
+     * never lands in a task it helps, and a helped task's cancellation never clears an interrupt meant for it.
+     *
+     * @param help the helping, e.g. running a pending task or a fork/join {@code quietlyJoin}
+     */
+    protected final void helpInline(Runnable help) {
+        TaskRun<?> outer = Current.run();
+        if (outer == null) {
+            help.run();
+            return;
+        }
+        outer.enterShield();
+        try {
+            help.run();
+        } finally {
+            outer.exitShield();
+        }
+    }
+
+    /**
+     * Runs a step of cancellation bookkeeping (the exit of a task cancelled before it ran, the cancellation of an
+     * async task's stage). Default: at once, on the cancelling thread; an event loop runs it on the loop.
+     *
+     * @param step the bookkeeping
+     */
+    protected void deliver(Runnable step) {
+        step.run();
     }
 
     /**
@@ -203,18 +244,37 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
     private <T> TaskRun<T> startRun(Task<?> task, boolean async, TaskOptions options, CancelScope parent,
             RunListener listener) {
         Objects.requireNonNull(options, "options");
-        checkAccepting();
-        TaskRun<T> run = new TaskRun<>(this, task, async, options, parent != null ? parent : root, listener);
+        // Count the task as accepted before looking at the state: close() writes the state and then reads the
+        // count, so either close() sees this task or this call sees CLOSING (both sides are volatile/CAS).
         accepted.increment();
+        try {
+            checkAccepting();
+        } catch (RejectedExecutionException e) {
+            exited.increment();
+            signalIfDrained();
+            throw e;
+        }
+        TaskRun<T> run;
+        try {
+            run = new TaskRun<>(this, task, async, options, parent != null ? parent : root, listener);
+        } catch (RuntimeException | Error e) {
+            exited.increment();
+            signalIfDrained();
+            throw e;
+        }
         recorder.submitted();
         run.attachToParent(); // under a cancelled root (shutdownNow) it is cancelled here
         run.armDeadline();
         if (run.isPending()) {
             try {
                 dispatch(run);
-            } catch (RejectedExecutionException e) {
-                run.cancel(new CancelReason("executor '" + name + "' rejected it: " + e.getMessage(), false,
+            } catch (RuntimeException | Error e) {
+                run.cancel(new CancelReason("executor '" + name + "' could not start it: " + e, false,
                         CancelReason.Kind.SHUTDOWN));
+                if (!(e instanceof RejectedExecutionException)) {
+                    throw new RejectedExecutionException("executor '" + name + "' could not start "
+                            + run.describe() + ": " + e, e);
+                }
                 if (listener == null) {
                     throw e;
                 }
@@ -239,11 +299,16 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
     }
 
     final void runExited(TaskRun<?> run) {
-        if (run.taskState() == TaskState.FAILED && run.parent() == root && !run.isObserved()
+        if ((run.taskState() == TaskState.FAILED || run.lateFailure() != null) && run.parent() == root
+                && !run.isObserved()
                 && unobservedCount.getAndIncrement() < MAX_UNOBSERVED) {
             unobserved.add(run);
         }
         exited.increment();
+        signalIfDrained();
+    }
+
+    private void signalIfDrained() {
         if (runState != OPEN && drained()) {
             lock.lock();
             try {
@@ -290,9 +355,7 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
             throw new IllegalStateException("close() was called from " + current.describe()
                     + ", which would wait for itself; close the executor from outside its tasks, or call shutdownNow()");
         }
-        if (runState == OPEN) {
-            runState = CLOSING;
-        }
+        RUN_STATE.compareAndSet(this, OPEN, CLOSING);
         boolean interrupted = false;
         lock.lock();
         try {
@@ -337,11 +400,11 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
 
     /** Stops accepting work from outside without waiting (for {@link ExecutorService#shutdown()}). */
     public void initiateClose() {
-        if (runState == OPEN) {
-            runState = CLOSING;
-        }
+        RUN_STATE.compareAndSet(this, OPEN, CLOSING);
         if (drained()) {
             stopMachinery();
+            terminated = true;
+            reportUnobservedFailures();
         } else {
             Thread.ofPlatform().daemon().name("spindle-close-" + name).start(this::close);
         }
@@ -374,7 +437,11 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
         TaskRun<?> run;
         while ((run = unobserved.poll()) != null) {
             if (!run.isObserved()) {
-                LOG.warn("{} failed and nobody joined it; its failure follows", run.describe(), run.peekFailure());
+                if (run.peekFailure() != null) {
+                    LOG.warn("{} failed and nobody joined it; its failure follows", run.describe(), run.peekFailure());
+                } else {
+                    LOG.warn("{} threw after it was cancelled and nobody joined it", run.describe(), run.lateFailure());
+                }
             }
         }
         int lost = unobservedCount.getAndSet(0) - MAX_UNOBSERVED;

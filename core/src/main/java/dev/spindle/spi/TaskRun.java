@@ -71,6 +71,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
     private static final VarHandle STATE;
     private static final VarHandle PHASE;
     private static final VarHandle EXIT;
+    private static final VarHandle RUNNER;
 
     static {
         try {
@@ -78,6 +79,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
             STATE = l.findVarHandle(TaskRun.class, "state", int.class);
             PHASE = l.findVarHandle(TaskRun.class, "phase", int.class);
             EXIT = l.findVarHandle(TaskRun.class, "exit", CompletableFuture.class);
+            RUNNER = l.findVarHandle(TaskRun.class, "runner", Thread.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -176,7 +178,12 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
     @Override
     public void run() {
         Thread me = Thread.currentThread();
-        runner = me; // written before the CAS so that a canceller who sees RUNNING also sees the runner
+        // Claim the runner slot first (as FutureTask does): a joiner running this task inline and the queued copy
+        // may call run() at once, and only the claimant may set or clear runner. It is set before the state CAS so
+        // that a canceller who sees RUNNING also sees who runs it.
+        if (state != PENDING || !RUNNER.compareAndSet(this, null, me)) {
+            return;
+        }
         if (!STATE.compareAndSet(this, PENDING, RUNNING)) {
             runner = null;
             return;
@@ -271,7 +278,16 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
             // The code gave up because something it waited on was cancelled: asyncio treats a task that lets
             // CancelledError escape as cancelled, and so does Spindle.
             lateFailure = thrown;
-            cancel(CancelReason.requested("its code threw " + thrown));
+            CancelReason why = thrown instanceof dev.spindle.DeadlineExceededException
+                    ? new CancelReason("its deadline passed (" + thrown.getMessage() + ")", true,
+                            CancelReason.Kind.DEADLINE)
+                    : CancelReason.requested("its code threw " + thrown);
+            if (!cancel(why)) {
+                // a canceller won the reason CAS and is about to move RUNNING to CANCELLED: wait for it
+                while (state == RUNNING) {
+                    Thread.onSpinWait();
+                }
+            }
         } else {
             failure = thrown;
             if (!STATE.compareAndSet(this, RUNNING, FAILED)) {
@@ -343,7 +359,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
             if (s == PENDING) {
                 if (STATE.compareAndSet(this, PENDING, CANCELLED)) {
                     cancelTransitioned = true;
-                    exit(); // its code never runs; a backend that dequeues it later finds nothing to do
+                    executor.deliver(this::exit); // its code never runs; a backend that dequeues it does nothing
                     return;
                 }
             } else if (s == RUNNING) {
@@ -354,7 +370,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
                     }
                     CompletableFuture<?> stage = pendingStage;
                     if (stage != null) {
-                        stage.cancel(false); // async: what it waits on ends with CancellationException
+                        executor.deliver(() -> stage.cancel(false)); // async: its stage ends cancelled
                     }
                     return;
                 }

@@ -85,11 +85,14 @@ public final class VirtualExecutor extends AbstractTaskExecutor {
                 try {
                     run.run();
                 } finally {
-                    if (limit != Integer.MAX_VALUE) {
-                        running.decrementAndGet();
-                        drain();
+                    try {
+                        if (limit != Integer.MAX_VALUE) {
+                            running.decrementAndGet();
+                            drain();
+                        }
+                    } finally {
+                        threadEnded();
                     }
-                    threadEnded();
                 }
             });
         } catch (RuntimeException | Error e) {
@@ -97,6 +100,7 @@ public final class VirtualExecutor extends AbstractTaskExecutor {
                 running.decrementAndGet();
             }
             threadEnded();
+            run.cancel(); // it can never run now: cancel it so that it exits and nobody waits for it forever
             throw e;
         }
     }
@@ -114,6 +118,9 @@ public final class VirtualExecutor extends AbstractTaskExecutor {
 
     @Override
     protected boolean isWorkerThread(Thread thread) {
+        if (limit == Integer.MAX_VALUE) {
+            return false; // every task has its own thread already: helping would gain nothing
+        }
         var current = dev.spindle.spi.TaskRun.current();
         return current != null && current.executor() == this && thread == Thread.currentThread();
     }

@@ -103,7 +103,7 @@ class EventLoopTest {
     }
 
     @Test
-    void cancellingAnAsyncTaskCancelsTheStageItWaitsOn() {
+    void cancellingAnAsyncTaskCancelsTheStageItWaitsOn() throws Exception {
         CompletableFuture<String> never = new CompletableFuture<>();
         TaskHandle<String> h = loop.submitAsync(() -> never);
         while (h.taskState() != TaskState.RUNNING) {
@@ -111,6 +111,8 @@ class EventLoopTest {
         }
         assertTrue(h.cancel());
         assertThrows(TaskCancelledException.class, h::join);
+        // the stage is cancelled on the loop's thread, a moment later
+        assertThrows(Exception.class, () -> never.get(30, TimeUnit.SECONDS));
         assertTrue(never.isCancelled(), "the stage the task waited on was cancelled");
     }
 

@@ -13,29 +13,50 @@ import java.time.Duration;
  */
 public final class LockWaits {
 
-    /** A timed, interruptible attempt, such as {@code AbstractQueuedSynchronizer.tryAcquireNanos}. */
-    @FunctionalInterface
+    /**
+     * A timed, interruptible attempt, such as {@code AbstractQueuedSynchronizer.tryAcquireNanos}. Locks implement it
+     * with a nested class made in their constructor, not a lambda: linking a lambda, or loading a class, on a virtual
+     * thread's first wait would pin its carrier.
+     */
     public interface Attempt {
         /**
          * @param nanos the longest to wait; {@code Long.MAX_VALUE} for no limit
+         * @param arg the lock's own argument (e.g. the generation an event waiter saw)
          * @return whether it was acquired
          * @throws InterruptedException if interrupted while waiting
          */
-        boolean tryFor(long nanos) throws InterruptedException;
+        boolean tryFor(long nanos, int arg) throws InterruptedException;
+    }
+
+    static {
+        // load what a wait may need now, on the thread that first uses a lock class, not on a virtual thread later
+        for (Class<?> c : new Class<?>[] {DeadlineExceededException.class, TaskCancelledException.class,
+                LockOrderGraph.class, Current.class}) {
+            try {
+                Class.forName(c.getName(), true, c.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
     }
 
     private LockWaits() {
+    }
+
+    /** Loads this class and what it needs; lock classes call it from their static initializers. */
+    public static void preload() {
     }
 
     /**
      * @param what the lock, for messages, e.g. {@code mutex 'accounts'}
      * @param timeout the caller's limit, or {@code null} for none
      * @param attempt the waiting acquisition
+     * @param arg passed to the attempt
      * @return whether it was acquired within {@code timeout}
      * @throws TaskCancelledException if the current task was cancelled, or the thread interrupted (flag kept)
      * @throws DeadlineExceededException if the current task's deadline passed first
      */
-    public static boolean await(String what, Duration timeout, Attempt attempt) {
+    public static boolean await(String what, Duration timeout, Attempt attempt, int arg) {
         TaskRun<?> run = Current.run();
         long now = System.nanoTime();
         long taskDeadline = CancelScope.NO_DEADLINE;
@@ -50,7 +71,7 @@ public final class LockWaits {
         long wait = Math.min(callerLimit, untilTask);
         boolean got;
         try {
-            got = attempt.tryFor(wait);
+            got = attempt.tryFor(wait, arg);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             if (run != null && run.cancellationApplies()) {
