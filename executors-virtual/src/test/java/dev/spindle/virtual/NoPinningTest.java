@@ -133,7 +133,9 @@ class NoPinningTest {
         }
         for (RecordedFrame f : event.getStackTrace().getFrames()) {
             String type = f.getMethod().getType().getName();
-            if (!(type.startsWith("java.") || type.startsWith("jdk.") || type.startsWith("sun."))) {
+            // A JFR event's commit() is bytecode that JFR instruments: a pin inside it (its buffer flush) is JFR's.
+            boolean jfrCommit = type.equals("dev.spindle.internal.TaskEvent") && f.getMethod().getName().equals("commit");
+            if (!(type.startsWith("java.") || type.startsWith("jdk.") || type.startsWith("sun.") || jfrCommit)) {
                 return Optional.of(type + "." + f.getMethod().getName());
             }
         }
