@@ -135,6 +135,11 @@ public final class AsyncSemaphore {
         }
     }
 
+    /** @return the bound */
+    public int permits() {
+        return permits;
+    }
+
     /** @return waiters in line now */
     public int waiting() {
         lock.lock();

@@ -233,8 +233,9 @@ public final class EventLoop extends AbstractTaskExecutor {
         return call;
     }
 
-    AsyncSemaphore toThreadSlots() {
-        return toThreadSlots;
+    /** @return the most {@link #toThread} calls running at once */
+    public int toThreadCapacity() {
+        return toThreadSlots.permits();
     }
 
     // ---------------------------------------------------------------- I/O

@@ -7,7 +7,6 @@ import dev.spindle.Spindle;
 import dev.spindle.TaskExecutor;
 import dev.spindle.TaskGroup;
 import dev.spindle.TaskHandle;
-import dev.spindle.forkjoin.ForkJoinExecutor;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -25,26 +24,38 @@ class ForkJoinRecursionTest {
     void groupsNestedTwentyDeepRunWithoutDeadlockOrThreadExplosion(int parallelism) throws Exception {
         MAX_POOL.set(0);
         try (TaskExecutor ex = Spindle.builder("fj-deep").backend("forkjoin").parallelism(parallelism).build()) {
-            ForkJoinExecutor fj = (ForkJoinExecutor) ex;
             // a binary tree 20 levels deep whose leaves are at depth 20: 2^20 leaves, every level a TaskGroup
-            TaskHandle<Long> root = ex.submit(() -> leaves(ex, fj, 20));
+            TaskHandle<Long> root = ex.submit(() -> leaves(ex, 20));
             assertEquals(1L << 20, root.get(Duration.ofSeconds(120)));
             assertTrue(MAX_POOL.get() <= parallelism + 2,
                     "helping joins need no extra threads; saw " + MAX_POOL.get() + " at parallelism " + parallelism);
         }
     }
 
-    private static long leaves(TaskExecutor ex, ForkJoinExecutor fj, int depth) {
-        MAX_POOL.accumulateAndGet(fj.poolSize(), Math::max);
+    private static long leaves(TaskExecutor ex, int depth) {
+        if ((depth & 7) == 0) {
+            MAX_POOL.accumulateAndGet(poolThreads(), Math::max);
+        }
         if (depth == 0) {
             return 1;
         }
         try (TaskGroup g = TaskGroup.open(ex)) {
-            TaskHandle<Long> left = g.fork(() -> leaves(ex, fj, depth - 1));
-            TaskHandle<Long> right = g.fork(() -> leaves(ex, fj, depth - 1));
+            TaskHandle<Long> left = g.fork(() -> leaves(ex, depth - 1));
+            TaskHandle<Long> right = g.fork(() -> leaves(ex, depth - 1));
             g.join();
             return left.join() + right.join();
         }
+    }
+
+    /** @return the live threads of the executor named fj-deep (its workers are named spindle-fj-deep-N) */
+    private static int poolThreads() {
+        int n = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("spindle-fj-deep-") && t.isAlive()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     @ParameterizedTest

@@ -1,4 +1,6 @@
-package dev.spindle.eventloop;
+package dev.spindle.testkit.eventloop;
+
+import dev.spindle.eventloop.*;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -285,8 +287,8 @@ class EventLoopTest {
     @Test
     void theBackendIsFoundByConfiguration() {
         try (var ex = Spindle.builder("cfg").backend("eventloop").set("toThreadCapacity", "2").build()) {
-            assertNotNull(((EventLoop) ex).toThreadSlots());
-            assertEquals(2, ((EventLoop) ex).toThreadSlots().available());
+            assertNotNull(ex);
+            assertEquals(2, ((EventLoop) ex).toThreadCapacity());
         }
     }
 }

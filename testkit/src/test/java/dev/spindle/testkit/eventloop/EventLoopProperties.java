@@ -1,4 +1,6 @@
-package dev.spindle.eventloop;
+package dev.spindle.testkit.eventloop;
+
+import dev.spindle.eventloop.*;
 
 import dev.spindle.TaskHandle;
 import dev.spindle.lock.Held;

@@ -1,4 +1,6 @@
-package dev.spindle.eventloop;
+package dev.spindle.testkit.eventloop;
+
+import dev.spindle.eventloop.*;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
