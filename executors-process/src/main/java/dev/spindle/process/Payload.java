@@ -27,7 +27,7 @@ final class Payload {
     /** The most bytes a serialized task, result or exception may take. */
     static final int MAX_BYTES = 64 * 1024 * 1024;
     /** The deepest nesting of objects accepted. */
-    static final long MAX_DEPTH = 1_000;
+    static final long MAX_DEPTH = 400; // deeper graphs can overflow a default thread stack before the filter sees them
     /** The most object references accepted in one payload. */
     static final long MAX_REFS = 5_000_000;
     /** The longest array accepted. */
