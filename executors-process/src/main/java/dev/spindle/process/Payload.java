@@ -1,0 +1,145 @@
+package dev.spindle.process;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InvalidClassException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+import java.io.OutputStream;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * How an object crosses between parent and worker: Java serialization, preceded by the names of the classes the
+ * sender wrote, so that the receiver's {@link PayloadFilter} allows exactly those (plus {@code java.base}).
+ *
+ * <p>Layout: {@code int n}, {@code n} class names ({@code writeUTF}), then the serialized object to the end.
+ * Stateless and thread-safe.
+ */
+final class Payload {
+
+    /** The most bytes a serialized task, result or exception may take. */
+    static final int MAX_BYTES = 64 * 1024 * 1024;
+    /** The deepest nesting of objects accepted. */
+    static final long MAX_DEPTH = 400; // deeper graphs can overflow a default thread stack before the filter sees them
+    /** The most object references accepted in one payload. */
+    static final long MAX_REFS = 5_000_000;
+    /** The longest array accepted. */
+    static final long MAX_ARRAY = 16 * 1024 * 1024;
+
+    private Payload() {
+    }
+
+    /**
+     * @param value what to send
+     * @return the payload
+     * @throws IOException if {@code value} (or something it references) is not serializable, or is too big
+     */
+    static byte[] encode(Object value) throws IOException {
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        Set<String> classes;
+        try (RecordingOutputStream oos = new RecordingOutputStream(data)) {
+            oos.writeObject(value);
+            oos.flush();
+            classes = oos.classes;
+        }
+        if (data.size() > MAX_BYTES) {
+            throw new IOException("the serialized form takes " + data.size() + " bytes, more than the limit of "
+                    + MAX_BYTES);
+        }
+        ByteArrayOutputStream all = new ByteArrayOutputStream(data.size() + 64 * classes.size() + 4);
+        try (DataOutputStream out = new DataOutputStream(all)) {
+            out.writeInt(classes.size());
+            for (String c : classes) {
+                out.writeUTF(c);
+            }
+            data.writeTo(out);
+        }
+        return all.toByteArray();
+    }
+
+    /**
+     * @param payload what {@link #encode} made
+     * @param extraAllowed more classes to allow, or {@code null}
+     * @return the object
+     * @throws IOException if the payload is malformed or the filter rejected a class or a limit
+     * @throws ClassNotFoundException if a class is missing here
+     */
+    static Object decode(byte[] payload, ObjectInputFilter extraAllowed) throws IOException, ClassNotFoundException {
+        ByteArrayInputStream bytes = new ByteArrayInputStream(payload);
+        DataInputStream in = new DataInputStream(bytes);
+        int n = in.readInt();
+        if (n < 0 || n > 100_000) {
+            throw new IOException("malformed payload: " + n + " class names");
+        }
+        Set<String> declared = new LinkedHashSet<>();
+        for (int i = 0; i < n; i++) {
+            declared.add(in.readUTF());
+        }
+        PayloadFilter filter = new PayloadFilter(declared, extraAllowed);
+        try (ObjectInputStream ois = new ContextObjectInputStream(bytes)) {
+            ois.setObjectInputFilter(filter);
+            return ois.readObject();
+        } catch (InvalidClassException e) {
+            if (filter.rejected() == null) {
+                throw e;
+            }
+            InvalidClassException x = new InvalidClassException("the serialization filter rejected "
+                    + filter.rejected());
+            x.initCause(e);
+            throw x;
+        }
+    }
+
+    /** Records the name of every class whose descriptor it writes: the receiver allows exactly those. */
+    private static final class RecordingOutputStream extends ObjectOutputStream {
+        final Set<String> classes = new LinkedHashSet<>();
+
+        RecordingOutputStream(OutputStream out) throws IOException {
+            super(out);
+        }
+
+        @Override
+        protected void annotateClass(Class<?> cl) {
+            classes.add(cl.getName());
+            Class<?> c = cl;
+            while (c.isArray()) {
+                c = c.getComponentType(); // an empty Foo[] writes no descriptor for Foo, but the filter asks about it
+            }
+            classes.add(c.getName());
+        }
+
+        @Override
+        protected void annotateProxyClass(Class<?> cl) {
+            for (Class<?> i : cl.getInterfaces()) {
+                classes.add(i.getName());
+            }
+        }
+    }
+
+    /** Falls back to the thread's context class loader for classes the default resolution cannot see. */
+    private static final class ContextObjectInputStream extends ObjectInputStream {
+        ContextObjectInputStream(InputStream in) throws IOException {
+            super(in);
+        }
+
+        @Override
+        protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+            try {
+                return super.resolveClass(desc);
+            } catch (ClassNotFoundException e) {
+                ClassLoader context = Thread.currentThread().getContextClassLoader();
+                if (context == null) {
+                    throw e;
+                }
+                return Class.forName(desc.getName(), false, context);
+            }
+        }
+    }
+}

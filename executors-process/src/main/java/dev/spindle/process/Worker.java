@@ -1,0 +1,359 @@
+package dev.spindle.process;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One child JVM and the parent's side of it: the control channel, a reader thread that completes the current task's
+ * reply, and two pumps that log its stdout (INFO) and stderr (WARN) tagged with worker and task.
+ *
+ * <p>Used by one slot thread at a time ({@link #call}, {@link #stopGracefully}); {@link #kill()} and the reader may
+ * act from other threads. The current reply is handed over through volatiles: the slot writes {@code pending} and
+ * then reads {@code dead}; the reader writes {@code crash}, then {@code dead}, then reads {@code pending}. Either the
+ * slot sees the worker dead, or the reader sees the reply to fail (Dekker over volatile accesses).
+ */
+final class Worker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+    private static final int STDERR_LINES = 20;
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** Every worker process of this JVM that has not exited yet, for the shutdown hook. */
+    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly),
+                "spindle-process-shutdown"));
+    }
+
+    private final String label;
+    private final WorkerSpec spec;
+    private final Process process;
+    private final ReentrantLock tailLock = new ReentrantLock();
+    private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
+    private final Thread outPump;
+    private final Thread errPump;
+    private volatile FrameChannel channel;
+    private volatile long currentTask;
+    private volatile String currentTaskName = "";
+    private volatile CompletableFuture<Frame> pending;
+    private volatile WorkerCrashedException crash;
+    private volatile boolean dead;
+    private volatile String stopReason;
+    private int tasksRun;
+
+    private Worker(String label, WorkerSpec spec, Process process) {
+        this.label = label;
+        this.spec = spec;
+        this.process = process;
+        LIVE.add(process);
+        process.onExit().thenRun(() -> LIVE.remove(process));
+        this.outPump = OutputPump.start("spindle-" + label + "-stdout", process.getInputStream(),
+                line -> LOG.info("{} {}: {}", this, taskTag(), line));
+        this.errPump = OutputPump.start("spindle-" + label + "-stderr", process.getErrorStream(), line -> {
+            tailLock.lock();
+            try {
+                if (stderrTail.size() == STDERR_LINES) {
+                    stderrTail.removeFirst();
+                }
+                stderrTail.addLast(line);
+            } finally {
+                tailLock.unlock();
+            }
+            LOG.warn("{} {}: {}", this, taskTag(), line);
+        });
+    }
+
+    /**
+     * Starts a worker and waits until it has connected its control channel.
+     *
+     * @param index the worker's number in its pool
+     * @param spec how to start it
+     * @return the connected worker
+     * @throws IOException if it could not be started
+     * @throws WorkerCrashedException if it exited before it connected
+     */
+    static Worker start(int index, WorkerSpec spec) throws IOException {
+        Path dir = Files.createTempDirectory("spindle-worker-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path socket = dir.resolve("control.sock");
+        String label = spec.executorName() + "-worker-" + index;
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            Process p = new ProcessBuilder(spec.command(socket)).start();
+            Worker w = new Worker(label, spec, p);
+            // accept() has no timeout: closing the server ends it when the child dies first or never connects
+            p.onExit().thenRun(() -> closeQuietly(server));
+            CompletableFuture.delayedExecutor(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .execute(() -> closeQuietly(server));
+            SocketChannel ch;
+            try {
+                ch = server.accept();
+            } catch (IOException e) {
+                w.stopReason = "it did not start";
+                p.destroyForcibly();
+                w.awaitExit(Duration.ofSeconds(10));
+                w.joinPumps();
+                throw new WorkerCrashedException("worker " + w + " of executor '" + spec.executorName()
+                        + "' could not start (" + (p.isAlive() ? "still running" : WorkerCrashedException
+                        .describeExit(p.exitValue())) + "; JVM options " + spec.jvmArgs() + ")"
+                        + w.formatTail(), p.pid(), p.isAlive() ? -1 : p.exitValue(), w.stderrTail());
+            }
+            w.channel = new FrameChannel(ch, "spindle-" + label + "-writer");
+            Thread.ofPlatform().daemon().name("spindle-" + label + "-reader").start(w::readLoop);
+            LOG.debug("{} started", w);
+            return w;
+        } finally {
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    /**
+     * Runs one task in this worker and waits for its reply. If the waiting thread is interrupted (the task was
+     * cancelled or timed out), escalates: a CANCEL frame interrupts the task in the worker; if no reply comes within
+     * the grace period the worker is destroyed, and forcibly one second later.
+     *
+     * @param taskId the task's id
+     * @param taskName the task's description, for messages
+     * @param payload the encoded task
+     * @return the RESULT or FAILURE frame
+     * @throws WorkerCrashedException if the worker died before it replied
+     * @throws InterruptedException if the task was cancelled and the worker had to be destroyed
+     */
+    Frame call(long taskId, String taskName, byte[] payload) throws InterruptedException {
+        CompletableFuture<Frame> reply = new CompletableFuture<>();
+        currentTaskName = taskName;
+        currentTask = taskId;
+        pending = reply;
+        tasksRun++;
+        if (dead) {
+            reply.completeExceptionally(crash);
+        } else {
+            channel.send(new Frame(Frame.TASK, taskId, payload));
+        }
+        try {
+            return reply.get();
+        } catch (ExecutionException e) {
+            throw (WorkerCrashedException) e.getCause();
+        } catch (InterruptedException e) {
+            return escalate(taskId, taskName, reply);
+        } finally {
+            pending = null;
+            currentTask = 0;
+        }
+    }
+
+    private Frame escalate(long taskId, String taskName, CompletableFuture<Frame> reply) throws InterruptedException {
+        channel.send(Frame.of(Frame.CANCEL, taskId));
+        Duration grace = spec.cancelGrace();
+        try {
+            return awaitUninterruptibly(reply, grace);
+        } catch (ExecutionException e) {
+            throw new InterruptedException(taskName + " was cancelled and its worker " + this + " ended meanwhile: "
+                    + e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            LOG.warn("{} ignored its cancellation for {}: destroying its worker {}", taskName, grace, this);
+            stopReason = "the pool destroyed it because " + taskName + " ignored its cancellation";
+            process.destroy();
+            if (!awaitExit(Duration.ofSeconds(1))) {
+                process.destroyForcibly();
+                awaitExit(Duration.ofSeconds(30));
+            }
+            throw new InterruptedException(taskName + " ignored its cancellation for " + grace
+                    + ", so its worker " + this + " was destroyed");
+        }
+    }
+
+    private static <V> V awaitUninterruptibly(CompletableFuture<V> f, Duration timeout)
+            throws ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean interrupted = false;
+        try {
+            for (;;) {
+                try {
+                    return f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void readLoop() {
+        FrameChannel ch = channel;
+        try {
+            for (;;) {
+                Frame f = ch.read();
+                CompletableFuture<Frame> p = pending;
+                if ((f.type() == Frame.RESULT || f.type() == Frame.FAILURE) && p != null
+                        && f.taskId() == currentTask) {
+                    p.complete(f);
+                } else {
+                    LOG.warn("{} sent an unexpected control frame (type {}, task #{}); ignored", this, f.type(),
+                            f.taskId());
+                }
+            }
+        } catch (EOFException e) {
+            // the worker exited or closed its end
+        } catch (IOException e) {
+            LOG.warn("{}: control channel failed ({}); stopping the worker", this, e.toString());
+            process.destroyForcibly();
+        }
+        ended();
+    }
+
+    /** The control channel is gone: wait for the process, then fail whatever task it held. */
+    private void ended() {
+        if (!awaitExit(Duration.ofSeconds(10))) {
+            process.destroyForcibly(); // it closed the channel but lingers: it serves no one now
+            awaitExit(Duration.ofSeconds(30));
+        }
+        joinPumps();
+        int code = process.isAlive() ? -1 : process.exitValue();
+        long task = currentTask;
+        String reason = stopReason;
+        String what = reason != null ? "ended (" + reason + ")"
+                : task != 0 ? "died while running " + currentTaskName : "died while idle";
+        crash = new WorkerCrashedException("worker " + this + " of executor '" + spec.executorName() + "' " + what
+                + ": " + WorkerCrashedException.describeExit(code)
+                + (reason == null ? ". A System.exit or Runtime.halt in the task, an OutOfMemoryError, or a kill "
+                        + "from outside ends a worker; a fresh worker takes the next task" : "")
+                + formatTail(), process.pid(), code, stderrTail());
+        dead = true;
+        CompletableFuture<Frame> p = pending;
+        if (p != null) {
+            p.completeExceptionally(crash);
+        }
+        if (reason == null) {
+            LOG.warn(crash.getMessage());
+        }
+        channel.close();
+    }
+
+    /** @return whether the worker can take another task: alive, connected, and not being stopped */
+    boolean isUsable() {
+        return !dead && stopReason == null && process.isAlive();
+    }
+
+    /** @return tasks sent to this worker */
+    int tasksRun() {
+        return tasksRun;
+    }
+
+    /**
+     * Asks the idle worker to exit, then destroys it if it does not within {@code wait}; returns once it has exited.
+     *
+     * @param why for the log
+     * @param wait how long it may take
+     */
+    void stopGracefully(String why, Duration wait) {
+        if (stopReason == null) {
+            stopReason = why;
+        }
+        if (!dead) {
+            channel.send(Frame.of(Frame.BYE, 0));
+        }
+        if (!awaitExit(wait)) {
+            process.destroy();
+            if (!awaitExit(Duration.ofSeconds(1))) {
+                process.destroyForcibly();
+                awaitExit(Duration.ofSeconds(30));
+            }
+        }
+    }
+
+    /** Kills the process at once; the reader then fails the task it held. Any thread. */
+    void kill(String why) {
+        if (stopReason == null) {
+            stopReason = why;
+        }
+        process.destroyForcibly();
+    }
+
+    /**
+     * @param timeout the longest to wait
+     * @return whether the process has exited; waits through interrupts and restores the flag
+     */
+    boolean awaitExit(Duration timeout) {
+        try {
+            awaitUninterruptibly(process.onExit(), timeout);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            return !process.isAlive();
+        }
+    }
+
+    private void joinPumps() {
+        try {
+            outPump.join(Duration.ofSeconds(2));
+            errPump.join(Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private List<String> stderrTail() {
+        tailLock.lock();
+        try {
+            return List.copyOf(stderrTail);
+        } finally {
+            tailLock.unlock();
+        }
+    }
+
+    private String formatTail() {
+        List<String> tail = stderrTail();
+        if (tail.isEmpty()) {
+            return "; it wrote nothing to stderr";
+        }
+        return "; last stderr lines:\n  " + String.join("\n  ", tail);
+    }
+
+    private String taskTag() {
+        long t = currentTask;
+        return t == 0 ? "(idle)" : "task #" + t;
+    }
+
+    /** @return the pid of the worker process */
+    long pid() {
+        return process.pid();
+    }
+
+    private static void closeQuietly(ServerSocketChannel server) {
+        try {
+            server.close();
+        } catch (IOException e) {
+            // already closed
+        }
+    }
+
+    @Override
+    public String toString() {
+        return label + " (pid " + process.pid() + ")";
+    }
+}
