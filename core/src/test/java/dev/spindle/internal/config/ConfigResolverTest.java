@@ -310,7 +310,7 @@ class ConfigResolverTest {
         system.setProperty("spindle.executor.pool.keepAlive", "5 parsecs");
         assertContains(failure("pool", Map.of("backend", "threads")),
                 "spindle.executor.pool.keepAlive='5 parsecs' (from system property)",
-                "Expected a duration such as 250ms, 2s, 1m or PT2S");
+                "Expected a duration such as 250ms, 2s, 1m, PT2S, or 0");
     }
 
     @Test
