@@ -39,8 +39,8 @@ final class Advice {
             return;
         }
         out.printf(Locale.ROOT, "  %-4s %d tasks run serially: wall %.1f ms, CPU %.1f ms per task -> CPU/wall %.2f:"
-                + " %s%n", name, profile.samples(), profile.meanWall().toNanos() / 1e6, profile.meanCpu().toNanos() / 1e6,
-                profile.cpuRatio(), kind(profile.classification()));
+                + " %s%n", name, profile.samples(), profile.meanWall().toNanos() / 1e6,
+                profile.meanCpu().toNanos() / 1e6, profile.cpuRatio(), kind(profile.classification()));
         if (profile.coreShare() < BUSY_MACHINE) {
             out.printf(Locale.ROOT, "%s(other processes are busy: a pure CPU loop got only %.0f %% of a core, so the"
                     + " measured %.2f is divided by %.2f)%n", indent, 100 * profile.coreShare(),

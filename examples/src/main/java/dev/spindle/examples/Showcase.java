@@ -9,6 +9,7 @@ import dev.spindle.TaskGroup;
 import dev.spindle.TaskProfile;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -32,6 +33,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link Spindle#profile}, the same API users have for their own tasks; that {@link TaskProfile} and the serial part of
  * the {@code inline} run give the advice: I/O-bound or CPU-bound, the Amdahl bound on
  * the speed-up, and the backend that fits.
+ *
+ * <p>The same results are written as an SVG bar chart ({@code target/showcase.svg}, or {@code --chart PATH}); the last
+ * line printed says where.
  *
  * <p>Run it with {@code ./mvnw -q -DskipTests -Pshowcase package}, sizes with
  * {@code -Dshowcase.args="--quick"}; see {@link ShowcaseOptions} for every flag.
@@ -136,6 +140,13 @@ public final class Showcase {
             for (Map.Entry<Workload, TaskProfile> e : profiles.entrySet()) {
                 Advice.print(out, e.getKey(), e.getValue(), rows, cores);
             }
+
+            Map<String, String> descriptions = new LinkedHashMap<>();
+            workloads.forEach(w -> descriptions.put(w.name(), w.description()));
+            Path chart = ResultChart.write(options.chart(), rows, descriptions, String.format(Locale.ROOT,
+                    "%d cores, Java %s, %s", cores, Runtime.version(), System.getProperty("os.name")));
+            out.println();
+            out.println("Chart (wall time per backend and workload, SVG): " + chart);
         }
     }
 
