@@ -15,9 +15,13 @@
  * are interrupted and see Cancellation.check() throw, and cleanup inside Cancellation.shielded() runs to its end.
  * group.join() returns once every task has finished, so the program exits cleanly. The signal is a JVM shutdown hook
  * (Ctrl-C, SIGTERM): the hook sets an Event for the watcher, then waits for the work to wind down before the JVM
- * exits. No sun.misc.Signal is needed. Run it and press Ctrl-C:
+ * exits. No sun.misc.Signal is needed. Run it with java directly (under Maven, Ctrl-C also stops Maven, which may
+ * drop the last lines) and press Ctrl-C, or send SIGTERM:
  *
- *     java -cp ... dev.spindle.examples.CancellationThreadExample --workers 4
+ *     ./mvnw -q -pl examples -am package -DskipTests dependency:build-classpath \
+ *         -Dmdep.outputFile="$PWD/examples/target/cp.txt"
+ *     java -cp "examples/target/classes:$(cat examples/target/cp.txt)" \
+ *         dev.spindle.examples.CancellationThreadExample --workers 4
  */
 package dev.spindle.examples;
 
