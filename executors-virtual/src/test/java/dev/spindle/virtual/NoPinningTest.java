@@ -62,6 +62,7 @@ class NoPinningTest {
             assertEquals(0, summary.getTotalFailureCount(), "the suite passed while recorded");
             List<String> ours = RecordingFile.readAllEvents(file).stream()
                     .filter(e -> e.getEventType().getName().equals("jdk.VirtualThreadPinned"))
+                    .filter(e -> !waitedForClassInitialization(e))
                     .map(NoPinningTest::innermostApplicationFrame)
                     .flatMap(Optional::stream)
                     .filter(frame -> frame.startsWith("dev.spindle.") && !frame.startsWith("dev.spindle.testkit.")
@@ -117,6 +118,7 @@ class NoPinningTest {
             assertEquals(200 * 20, counter.get());
             List<String> ours = RecordingFile.readAllEvents(file).stream()
                     .filter(e -> e.getEventType().getName().equals("jdk.VirtualThreadPinned"))
+                    .filter(e -> !waitedForClassInitialization(e))
                     .map(NoPinningTest::innermostApplicationFrame)
                     .flatMap(Optional::stream)
                     .filter(frame -> frame.startsWith("dev.spindle.") && !frame.contains("Test"))
@@ -125,6 +127,17 @@ class NoPinningTest {
         } finally {
             Files.deleteIfExists(file);
         }
+    }
+
+    /**
+     * A virtual thread that reaches a class another thread is still initializing waits pinned (JDK 24+ reports
+     * "Waited for initialization of X by another thread"), with the caller's frame innermost: the first contended
+     * use of a Spindle class from many virtual threads at once records such an event by chance. It happens once per
+     * class and is the JDK's, not a pinning construct in Spindle's code, so it is left out.
+     */
+    private static boolean waitedForClassInitialization(RecordedEvent event) {
+        return event.hasField("pinnedReason") && event.getString("pinnedReason") != null
+                && event.getString("pinnedReason").startsWith("Waited for initialization");
     }
 
     private static Optional<String> innermostApplicationFrame(RecordedEvent event) {
