@@ -247,6 +247,17 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
         });
     }
 
+    /**
+     * A wait that honours the task's deadline (a lock, {@code toThread}) may notice the deadline before the deadline
+     * timer fires and throw {@link dev.spindle.DeadlineExceededException} itself; the task was then stopped by its
+     * deadline, and whoever joins it must see that, not a plain cancellation.
+     */
+    private boolean ownDeadlinePassed(Throwable thrown) {
+        long d = effectiveDeadlineNanos();
+        return thrown instanceof dev.spindle.DeadlineExceededException && d != NO_DEADLINE
+                && System.nanoTime() - d >= 0;
+    }
+
     private void settleInterrupt() {
         if (!PHASE.compareAndSet(this, IDLE, EXITED)) {
             while (phase == INTERRUPTING) {
@@ -271,7 +282,10 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
             // The code gave up because something it waited on was cancelled: asyncio treats a task that lets
             // CancelledError escape as cancelled, and so does Spindle.
             lateFailure = thrown;
-            cancel(CancelReason.requested("its code threw " + thrown));
+            cancel(ownDeadlinePassed(thrown)
+                    ? new CancelReason("its deadline passed: its code threw " + thrown, true,
+                            CancelReason.Kind.DEADLINE)
+                    : CancelReason.requested("its code threw " + thrown));
         } else {
             failure = thrown;
             if (!STATE.compareAndSet(this, RUNNING, FAILED)) {
