@@ -5,6 +5,7 @@
 module dev.spindle.core {
     requires org.slf4j;
     requires jdk.jfr;
+    requires java.management; // Spindle.profile measures thread CPU time with ThreadMXBean
     requires com.github.benmanes.caffeine;
     requires org.jctools.core.jdk11;
 

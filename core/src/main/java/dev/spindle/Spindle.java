@@ -85,6 +85,36 @@ public final class Spindle {
         return java.util.Optional.ofNullable(dev.spindle.internal.Current.run());
     }
 
+    /**
+     * Runs {@code task} {@code samples} times, one after the other, on the calling thread and measures how it spends
+     * its time: wall time against the calling thread's CPU time. The result says whether the task is I/O-bound or
+     * CPU-bound, which backends fit, and the upper bound on the speed-up from running many such tasks at once
+     * (Amdahl's law): see {@link TaskProfile} for what is and is not measured.
+     *
+     * <pre>{@code
+     * TaskProfile p = Spindle.profile(() -> fetch(url), 10);
+     * System.out.println(p.classification() + ": " + p.advice());
+     * }</pre>
+     *
+     * <p>Each run is preceded by a 3 ms busy loop that measures how much of a core the thread gets, so the profile
+     * takes about {@code samples * (3 ms + the task's time)}. The task runs exactly {@code samples} times, with its
+     * side effects; the first runs also pay for class loading and JIT compilation, so warm it up first (or profile
+     * twice) when that matters. Called inside a Spindle task, profiling stops between runs once that task is
+     * cancelled. Thread-safe: threads may profile concurrently, each measuring only itself.
+     *
+     * @param task the work to measure
+     * @param samples how many runs to measure; at least 1
+     * @return the profile
+     * @throws IllegalArgumentException if {@code samples} is less than 1
+     * @throws TaskFailedException if a run threw; the cause is what it threw
+     * @throws TaskCancelledException if the calling thread's own Spindle task was cancelled meanwhile
+     * @throws UnsupportedOperationException if the calling thread's CPU time cannot be measured: on a virtual thread
+     *     (the JDK measures platform threads only) or on a JVM without thread CPU time
+     */
+    public static TaskProfile profile(Task<?> task, int samples) {
+        return Profiler.profile(task, samples);
+    }
+
     /** @return the names of the backends present on the class path or module path */
     public static Set<String> backends() {
         Set<String> names = new TreeSet<>();

@@ -254,6 +254,17 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
         });
     }
 
+    /**
+     * A wait that honours the task's deadline (a lock, {@code toThread}) may notice the deadline before the deadline
+     * timer fires and throw {@link dev.spindle.DeadlineExceededException} itself; the task was then stopped by its
+     * deadline, and whoever joins it must see that, not a plain cancellation.
+     */
+    private boolean ownDeadlinePassed(Throwable thrown) {
+        long d = effectiveDeadlineNanos();
+        return thrown instanceof dev.spindle.DeadlineExceededException && d != NO_DEADLINE
+                && System.nanoTime() - d >= 0;
+    }
+
     private void settleInterrupt() {
         if (!PHASE.compareAndSet(this, IDLE, EXITED)) {
             while (phase == INTERRUPTING) {
@@ -278,9 +289,8 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
             // The code gave up because something it waited on was cancelled: asyncio treats a task that lets
             // CancelledError escape as cancelled, and so does Spindle.
             lateFailure = thrown;
-            CancelReason why = thrown instanceof dev.spindle.DeadlineExceededException
-                    ? new CancelReason("its deadline passed (" + thrown.getMessage() + ")", true,
-                            CancelReason.Kind.DEADLINE)
+            CancelReason why = ownDeadlinePassed(thrown)
+                    ? new CancelReason("its deadline passed: its code threw " + thrown, true, CancelReason.Kind.DEADLINE)
                     : CancelReason.requested("its code threw " + thrown);
             if (!cancel(why)) {
                 // a canceller won the reason CAS and is about to move RUNNING to CANCELLED: wait for it

@@ -76,9 +76,4 @@ final class CpuClock {
         }
         return sum;
     }
-
-    /** @return the CPU time of the calling thread in nanoseconds, or -1 if not supported */
-    long currentThread() {
-        return supported ? threads.getCurrentThreadCpuTime() : -1;
-    }
 }

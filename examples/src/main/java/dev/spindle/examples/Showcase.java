@@ -3,10 +3,13 @@ package dev.spindle.examples;
 import dev.spindle.ExecutorBuilder;
 import dev.spindle.Spindle;
 import dev.spindle.SpindleConfigException;
+import dev.spindle.Task;
 import dev.spindle.TaskExecutor;
 import dev.spindle.TaskGroup;
+import dev.spindle.TaskProfile;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -14,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Spindle's showcase: the same two workloads on every backend present, then one table and some advice.
@@ -25,9 +29,13 @@ import java.util.Map;
  *       the limit.</li>
  * </ul>
  *
- * <p>Before the runs, a few tasks of each workload are profiled on one thread (CPU time against wall time); that
- * profile and the serial part of the {@code inline} run give the advice: I/O-bound or CPU-bound, the Amdahl bound on
+ * <p>Before the runs, a few tasks of each workload are profiled on one thread (CPU time against wall time) with
+ * {@link Spindle#profile}, the same API users have for their own tasks; that {@link TaskProfile} and the serial part of
+ * the {@code inline} run give the advice: I/O-bound or CPU-bound, the Amdahl bound on
  * the speed-up, and the backend that fits.
+ *
+ * <p>The same results are written as an SVG bar chart ({@code target/showcase.svg}, or {@code --chart PATH}); the last
+ * line printed says where.
  *
  * <p>Run it with {@code ./mvnw -q -DskipTests -Pshowcase package}, sizes with
  * {@code -Dshowcase.args="--quick"}; see {@link ShowcaseOptions} for every flag.
@@ -99,7 +107,7 @@ public final class Showcase {
                     + " (CPU vs wall time)...");
             Map<Workload, TaskProfile> profiles = new LinkedHashMap<>();
             for (Workload w : workloads) {
-                profiles.put(w, TaskProfile.of(w, PROFILED_TASKS, clock));
+                profiles.put(w, profile(w, PROFILED_TASKS));
             }
 
             out.println("Running every workload on every backend:");
@@ -132,6 +140,31 @@ public final class Showcase {
             for (Map.Entry<Workload, TaskProfile> e : profiles.entrySet()) {
                 Advice.print(out, e.getKey(), e.getValue(), rows, cores);
             }
+
+            Map<String, String> descriptions = new LinkedHashMap<>();
+            workloads.forEach(w -> descriptions.put(w.name(), w.description()));
+            Path chart = ResultChart.write(options.chart(), rows, descriptions, String.format(Locale.ROOT,
+                    "%d cores, Java %s, %s", cores, Runtime.version(), System.getProperty("os.name")));
+            out.println();
+            out.println("Chart (wall time per backend and workload, SVG): " + chart);
+        }
+    }
+
+    /**
+     * Profiles {@code samples} tasks of {@code workload}, spread evenly over its range, with {@link Spindle#profile}:
+     * twice, keeping the second pass, because the first warms up class loading, the JIT and the HTTP connection.
+     *
+     * @return the profile; {@code null} if this JVM cannot measure thread CPU time
+     */
+    static TaskProfile profile(Workload workload, int samples) {
+        int n = Math.min(samples, workload.units());
+        AtomicInteger next = new AtomicInteger();
+        Task<Long> oneTask = () -> workload.runUnit((int) ((long) workload.units() * (next.getAndIncrement() % n) / n));
+        try {
+            Spindle.profile(oneTask, n);
+            return Spindle.profile(oneTask, n);
+        } catch (UnsupportedOperationException e) {
+            return null;
         }
     }
 

@@ -9,20 +9,32 @@ import dev.spindle.Spindle;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.NodeList;
 
 class ShowcaseTest {
 
+    @TempDir
+    static Path dir;
+
     private static String output;
+    private static Path chart;
 
     @BeforeAll
     static void runQuickShowcase() throws Exception {
+        chart = dir.resolve("charts").resolve("quick.svg"); // the missing directory is created
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-            Showcase.run(new String[] {"--quick", "--io-requests", "24"}, out);
+            Showcase.run(new String[] {"--quick", "--io-requests", "24", "--chart", chart.toString()}, out);
         }
         output = bytes.toString(StandardCharsets.UTF_8);
     }
@@ -52,6 +64,45 @@ class ShowcaseTest {
         assertTrue(Pattern.compile("^  io .*CPU/wall [0-9.]+: I/O-bound", Pattern.MULTILINE).matcher(output).find(),
                 output);
         assertEquals(2, Pattern.compile("Amdahl bound on \\d+ cores").matcher(output).results().count(), output);
+    }
+
+    @Test
+    void itWritesAWellFormedSvgChartNamingEveryBackendAndSaysWhere() throws Exception {
+        assertTrue(Files.isRegularFile(chart), "no chart at " + chart);
+        assertTrue(output.contains("Chart (wall time per backend and workload, SVG): " + chart.toAbsolutePath()),
+                output);
+
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setNamespaceAware(true);
+        Document svg = factory.newDocumentBuilder().parse(chart.toFile()); // throws if not well-formed
+        assertEquals("svg", svg.getDocumentElement().getLocalName());
+        assertEquals("http://www.w3.org/2000/svg", svg.getDocumentElement().getNamespaceURI());
+
+        NodeList texts = svg.getElementsByTagNameNS("http://www.w3.org/2000/svg", "text");
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i < texts.getLength(); i++) {
+            labels.add(texts.item(i).getTextContent());
+        }
+        for (String backend : Spindle.backends()) {
+            assertEquals(2, labels.stream().filter(backend::equals).count(),
+                    "one bar label per workload for " + backend + " in " + labels);
+        }
+        int bars = svg.getElementsByTagNameNS("http://www.w3.org/2000/svg", "rect").getLength() - 1; // - background
+        assertEquals(2 * Spindle.backends().size(), bars);
+    }
+
+    @Test
+    void theChartGoesToTargetUnlessToldOtherwise() {
+        assertEquals(Path.of("target", "showcase.svg"), ShowcaseOptions.parse(List.of("--quick")).chart());
+        assertEquals(Path.of("out", "c.svg"), ShowcaseOptions.parse(List.of("--chart", "out/c.svg")).chart());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ShowcaseOptions.parse(List.of("--chart")));
+        assertTrue(e.getMessage().contains("--chart needs a file name"), e.getMessage());
+    }
+
+    @Test
+    void chartTextIsEscaped() {
+        assertEquals("a &lt;b&gt; &amp; &quot;c&quot; &apos;d&apos;", ResultChart.escape("a <b> & \"c\" 'd'"));
     }
 
     @Test
