@@ -26,16 +26,20 @@ class ForkJoinRecursionTest {
         try (TaskExecutor ex = Spindle.builder("fj-deep").backend("forkjoin").parallelism(parallelism).build()) {
             // a binary tree 20 levels deep whose leaves are at depth 20: 2^20 leaves, every level a TaskGroup
             TaskHandle<Long> root = ex.submit(() -> leaves(ex, 20));
+            Thread watcher = Thread.ofPlatform().daemon().start(() -> {
+                while (!root.isDone()) {
+                    MAX_POOL.accumulateAndGet(poolThreads(), Math::max); // sampled while the tree runs
+                    java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+                }
+            });
             assertEquals(1L << 20, root.get(Duration.ofSeconds(120)));
+            watcher.join(10_000);
             assertTrue(MAX_POOL.get() <= parallelism + 2,
                     "helping joins need no extra threads; saw " + MAX_POOL.get() + " at parallelism " + parallelism);
         }
     }
 
     private static long leaves(TaskExecutor ex, int depth) {
-        if ((depth & 7) == 0) {
-            MAX_POOL.accumulateAndGet(poolThreads(), Math::max);
-        }
         if (depth == 0) {
             return 1;
         }
