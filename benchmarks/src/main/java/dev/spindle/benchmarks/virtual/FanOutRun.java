@@ -1,0 +1,176 @@
+package dev.spindle.benchmarks.virtual;
+
+import dev.spindle.Spindle;
+import dev.spindle.Task;
+import dev.spindle.TaskExecutor;
+import dev.spindle.TaskGroup;
+import dev.spindle.TaskHandle;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One measurement of {@link SleepingFanOut}, in a JVM of its own: fork {@code tasks} tasks that each sleep, then wait
+ * for all of them, on one variant.
+ *
+ * <ul>
+ *   <li>{@code spindle}: a {@code virtual} executor without a limit; every task forked into ONE {@link TaskGroup},
+ *       then {@code group.join()}.</li>
+ *   <li>{@code spindle-submit}: the same executor without a group: {@code executor.submit} for each task, then
+ *       {@code join()} on each handle. The difference to {@code spindle} is what the group itself costs.</li>
+ *   <li>{@code raw}: {@code Executors.newVirtualThreadPerTaskExecutor()}; every task submitted and its future kept
+ *       in a list, then {@code get()} on each.</li>
+ * </ul>
+ * The clock runs from the first fork/submit until the last task is known to be done; creating and closing the
+ * executor is outside it. Before measuring, warm-up rounds of the same shape (smaller, shorter sleeps) let the JIT
+ * compile both paths, then a full collection clears their garbage. Prints one line: {@code RESULT key=value ...}.
+ */
+final class FanOutRun {
+
+    /**
+     * Warm-up rounds before the measurement. Fewer left the tasks' code (TaskRun.run in particular) in C1-compiled
+     * form when the clock started: a virtual thread that parks with C1 frames on its stack keeps a stack chunk twice as
+     * big, which made the heap figures depend on JIT timing rather than on the library.
+     */
+    private static final int WARMUP_ROUNDS = 5;
+
+    /** How long the last {@link #run} took to fork (submit) every task, in nanoseconds. */
+    private static long forked;
+
+    private FanOutRun() {
+    }
+
+    /**
+     * @param args {@code variant tasks sleepMillis warmupTasks}
+     * @throws Exception if the run fails
+     */
+    public static void main(String[] args) throws Exception {
+        String variant = args[0];
+        int tasks = Integer.parseInt(args[1]);
+        long sleepMillis = Long.parseLong(args[2]);
+        int warmupTasks = Integer.parseInt(args[3]);
+
+        for (int i = 0; i < WARMUP_ROUNDS && warmupTasks > 0; i++) {
+            run(variant, warmupTasks, 10);
+        }
+        pause(1000); // let the compiler queue drain: the tasks' code should run as C2 code when the clock starts
+        System.gc();
+        pause(200);
+        System.err.println("MEASURING " + variant);
+        long baseline = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+
+        long nanos;
+        long forkNanos;
+        long peakUsed;
+        long peakAfterGc;
+        long gcs;
+        long gcMillis;
+        long runCpuNanos;
+        try (HeapWatch watch = new HeapWatch()) {
+            long cpuBefore = processCpuNanos();
+            nanos = run(variant, tasks, sleepMillis);
+            runCpuNanos = processCpuNanos() - cpuBefore;
+            forkNanos = forked;
+            pause(300); // GC notifications arrive asynchronously
+            peakUsed = watch.peakUsed();
+            peakAfterGc = watch.peakAfterGc();
+            gcs = watch.collections();
+            gcMillis = watch.gcMillis();
+        }
+        System.out.printf(Locale.ROOT, "RESULT variant=%s tasks=%d wallMillis=%.1f forkMillis=%.1f runCpuMillis=%.0f "
+                + "peakUsedMiB=%.1f peakAfterGcMiB=%.1f baselineMiB=%.1f gcs=%d gcMillis=%d jvmCpuMillis=%.0f%n",
+                variant, tasks, nanos / 1e6, forkNanos / 1e6, runCpuNanos / 1e6, mib(peakUsed), mib(peakAfterGc),
+                mib(baseline), gcs, gcMillis, processCpuNanos() / 1e6);
+    }
+
+    /** @return CPU time used by this JVM so far, all its threads (GC and JIT included) */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /**
+     * Waits on this platform thread without {@code Thread.sleep}: the measured tasks call {@code Thread.sleep} on
+     * virtual threads, and a platform thread calling it too would make the JIT's profile of it bimorphic and
+     * deoptimize the tasks' compiled code in the middle of the run.
+     */
+    static void pause(long millis) {
+        LockSupport.parkNanos(millis * 1_000_000);
+    }
+
+    private static double mib(long bytes) {
+        return bytes / (1024.0 * 1024.0);
+    }
+
+    static long run(String variant, int tasks, long sleepMillis) throws Exception {
+        return switch (variant) {
+            case "spindle" -> spindle(tasks, sleepMillis);
+            case "spindle-submit" -> spindleSubmit(tasks, sleepMillis);
+            case "raw" -> raw(tasks, sleepMillis);
+            default -> throw new IllegalArgumentException("variant is '" + variant
+                    + "'; expected spindle, spindle-submit or raw");
+        };
+    }
+
+    private static long spindle(int tasks, long sleepMillis) {
+        Task<Object> sleep = () -> {
+            Thread.sleep(sleepMillis);
+            return null;
+        };
+        try (TaskExecutor executor = Spindle.builder("fanout").backend("virtual").build()) {
+            long start = System.nanoTime();
+            try (TaskGroup group = TaskGroup.open(executor)) {
+                for (int i = 0; i < tasks; i++) {
+                    group.fork(sleep);
+                }
+                forked = System.nanoTime() - start;
+                group.join();
+            }
+            return System.nanoTime() - start;
+        }
+    }
+
+    private static long spindleSubmit(int tasks, long sleepMillis) {
+        Task<Object> sleep = () -> {
+            Thread.sleep(sleepMillis);
+            return null;
+        };
+        try (TaskExecutor executor = Spindle.builder("fanout").backend("virtual").build()) {
+            long start = System.nanoTime();
+            List<TaskHandle<Object>> handles = new ArrayList<>(tasks);
+            for (int i = 0; i < tasks; i++) {
+                handles.add(executor.submit(sleep));
+            }
+            forked = System.nanoTime() - start;
+            for (TaskHandle<Object> h : handles) {
+                h.join();
+            }
+            return System.nanoTime() - start;
+        }
+    }
+
+    private static long raw(int tasks, long sleepMillis) throws Exception {
+        Callable<Object> sleep = () -> {
+            Thread.sleep(sleepMillis);
+            return null;
+        };
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            long start = System.nanoTime();
+            List<Future<Object>> futures = new ArrayList<>(tasks);
+            for (int i = 0; i < tasks; i++) {
+                futures.add(executor.submit(sleep));
+            }
+            forked = System.nanoTime() - start;
+            for (Future<Object> f : futures) {
+                f.get();
+            }
+            return System.nanoTime() - start;
+        }
+    }
+}
