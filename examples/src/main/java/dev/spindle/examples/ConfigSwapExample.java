@@ -74,6 +74,8 @@ public final class ConfigSwapExample {
      */
     static Outcome run(String[] args, PrintStream out) {
         List<String> backends = args.length > 0 ? Arrays.asList(args) : new ArrayList<>(Spindle.backends());
+        // the process backend runs SerializableTasks in child JVMs: this example's lambdas capture local state
+        backends.remove("process");
         String before = System.getProperty(KEY);
         try {
             List<Run> runs = new ArrayList<>();

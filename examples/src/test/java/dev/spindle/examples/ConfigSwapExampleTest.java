@@ -29,7 +29,7 @@ class ConfigSwapExampleTest {
             assertEquals(o.runs().get(0).total(), r.total(), "same code, same result on " + r.ran());
             ran.add(r.ran());
         }
-        assertEquals(Spindle.backends(), ran, "every backend present ran");
+        assertEquals(shownBackends(), ran, "every backend present ran");
         assertTrue(o.runs().stream().anyMatch(r -> r.thread().startsWith("virtual")), o.runs().toString());
 
         assertNotNull(o.misspelt(), "a misspelt backend fails when the executor is created");
@@ -43,5 +43,12 @@ class ConfigSwapExampleTest {
         ConfigSwapExample.Outcome o = ConfigSwapExample.run(new String[] {"inline", "threads"},
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         assertEquals(List.of("inline", "threads"), o.runs().stream().map(ConfigSwapExample.Run::ran).toList());
+    }
+
+    /** @return the backends present, less {@code process}, which runs only SerializableTasks (shown elsewhere) */
+    private static java.util.Set<String> shownBackends() {
+        java.util.Set<String> names = new java.util.TreeSet<>(Spindle.backends());
+        names.remove("process");
+        return names;
     }
 }
