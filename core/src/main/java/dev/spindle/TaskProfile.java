@@ -201,7 +201,7 @@ public final class TaskProfile {
         return switch (classification()) {
             case CPU_BOUND -> String.format(Locale.ROOT, "cores are the limit: run about %d tasks at once (the core"
                     + " count) on forkjoin or\nthreads; more threads than cores add nothing (bound %.1fx). For crash"
-                    + " isolation, use process (planned).", cores, amdahlBound(cores));
+                    + " isolation, use the process backend (SerializableTasks in child JVMs).", cores, amdahlBound(cores));
             case IO_BOUND -> "cores are not the limit, waiting is: overlap the waits with many tasks in flight"
                     + " (threads with\nparallelism well above the core count; virtual for thousands; eventloop if the"
                     + " waits are non-blocking).";

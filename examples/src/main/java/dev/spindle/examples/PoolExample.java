@@ -17,7 +17,7 @@
  * that fails fails only itself and map() says which item it was.
  *
  * This example runs on the "threads" backend; the same code runs on "forkjoin" for CPU-bound work, and on the
- * planned "process" backend (child JVMs, like Python's worker processes) once it exists.
+ * "process" backend (child JVMs, like Python's worker processes) with SerializableTasks.
  */
 package dev.spindle.examples;
 
