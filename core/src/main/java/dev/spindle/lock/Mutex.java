@@ -102,6 +102,26 @@ public final class Mutex implements OnceHeld.Releasable {
             return getExclusiveOwnerThread();
         }
 
+        /**
+         * The uncontended path, shaped like {@code ReentrantLock}'s: the CAS first, the re-entry check only when it
+         * fails (a free mutex cannot be held by the caller).
+         *
+         * @param mutex for the error message
+         * @return whether the mutex was free and is now the caller's
+         * @throws IllegalStateException if the caller already holds it
+         */
+        boolean tryFirst(Mutex mutex) {
+            Thread current = Thread.currentThread();
+            if (compareAndSetState(0, 1)) {
+                setExclusiveOwnerThread(current);
+                return true;
+            }
+            if (getExclusiveOwnerThread() == current) {
+                throw mutex.reentry();
+            }
+            return false;
+        }
+
         boolean locked() {
             return getState() != 0;
         }
@@ -143,11 +163,11 @@ public final class Mutex implements OnceHeld.Releasable {
 
     /** @return the hold if the mutex was free, without waiting */
     public Optional<Held> tryAcquire() {
-        checkNotHolder();
         if (LockOrderGraph.enabled()) {
+            checkNotHolder();
             LockOrderGraph.beforeAcquire(this);
         }
-        if (!sync.tryAcquire(1)) {
+        if (!sync.tryFirst(this)) {
             return Optional.empty();
         }
         if (LockOrderGraph.enabled()) {
@@ -157,12 +177,12 @@ public final class Mutex implements OnceHeld.Releasable {
     }
 
     private boolean lock(Duration timeout) {
-        checkNotHolder();
         boolean checking = LockOrderGraph.enabled();
         if (checking) {
+            checkNotHolder(); // before the order check, which would report re-entry as a cycle of one
             LockOrderGraph.beforeAcquire(this);
         }
-        if (!sync.tryAcquire(1)) {
+        if (!sync.tryFirst(this)) {
             boolean got = LockWaits.await(toString(), timeout, attempt, 0);
             if (!got) {
                 return false;
@@ -176,10 +196,14 @@ public final class Mutex implements OnceHeld.Releasable {
 
     private void checkNotHolder() {
         if (sync.owner() == Thread.currentThread()) {
-            throw new IllegalStateException(Thread.currentThread().getName() + " already holds " + this
-                    + ", which is not reentrant: taking it again would wait forever. Release it first, or use a "
-                    + "ReentrantMutex");
+            throw reentry();
         }
+    }
+
+    private IllegalStateException reentry() {
+        return new IllegalStateException(Thread.currentThread().getName() + " already holds " + this
+                + ", which is not reentrant: taking it again would wait forever. Release it first, or use a "
+                + "ReentrantMutex");
     }
 
     /**
