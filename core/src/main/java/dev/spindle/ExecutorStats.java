@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * A snapshot of an executor's counters and latencies. Counters are read one by one while tasks run, so their sum may
- * be off by the few tasks that moved between reads.
+ * be off by the few tasks that moved between reads. The latency percentiles come from a sample of one task in
+ * eight (every task's latencies are in the JFR event {@code dev.spindle.Task} while it is enabled).
  *
  * @param submitted tasks accepted since the executor was created
  * @param queued tasks accepted and not started yet

@@ -7,9 +7,12 @@ import dev.spindle.internal.DeadlineTimer;
 import dev.spindle.internal.RunListener;
 import dev.spindle.spi.AbstractTaskExecutor;
 import dev.spindle.spi.TaskRun;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -51,38 +54,183 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>This class is thread-safe: any thread, including the group's own tasks, may fork into it or cancel it.
+ *
+ * <p>Implementation: the hot paths take no lock. A fork counts itself in one atomic word (pending tasks and a closed
+ * bit) and appends its task to the group's array under a spin lock held for two stores; a task's exit updates
+ * counters and decrements the word. The group's tasks are not linked into the cancellation tree one by one:
+ * cancelling the group walks its array. A joiner that runs on one of the executor's workers helps (runs or steals
+ * the group's tasks) before it blocks; any other joiner blocks once, until the last task exits.
  */
 public final class TaskGroup implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskGroup.class);
     private static final AtomicLong IDS = new AtomicLong();
 
+    /** In {@link #state}: no more forks (set once every task has exited and a join saw it). */
+    private static final int CLOSED = 1 << 30;
+    /** In {@link #state}: forked tasks that have not exited. */
+    private static final int PENDING = CLOSED - 1;
+
+    private static final VarHandle STATE;
+    private static final VarHandle SUCCEEDED;
+    private static final VarHandle CANCELLED;
+    private static final VarHandle FIRST_SUCCESS;
+    private static final VarHandle WAITERS;
+    private static final VarHandle ASYNC_JOIN;
+    private static final VarHandle ASYNC_DONE;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(TaskGroup.class, "state", int.class);
+            SUCCEEDED = l.findVarHandle(TaskGroup.class, "succeeded", int.class);
+            CANCELLED = l.findVarHandle(TaskGroup.class, "cancelled", int.class);
+            FIRST_SUCCESS = l.findVarHandle(TaskGroup.class, "firstSuccess", TaskRun.class);
+            WAITERS = l.findVarHandle(TaskGroup.class, "waiters", Waiters.class);
+            ASYNC_JOIN = l.findVarHandle(TaskGroup.class, "asyncJoin", CompletableFuture.class);
+            ASYNC_DONE = l.findVarHandle(TaskGroup.class, "asyncDone", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final AbstractTaskExecutor executor;
     private final GroupPolicy policy;
-    private final CancelScope scope;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition quiet = lock.newCondition();
-    private final List<TaskRun<?>> tasks = new ArrayList<>(); // guarded by lock
-    private final List<TaskRun<?>> failed = new ArrayList<>(); // guarded by lock, in the order they failed
-    private final List<TaskRun<?>> succeededInOrder = new ArrayList<>(); // guarded by lock
-    private final List<Throwable> lateFailures = new ArrayList<>(); // guarded by lock: thrown after cancellation
-    private int pending; // guarded by lock: forked and not exited
-    private int cancelled; // guarded by lock
-    private boolean closed; // guarded by lock: no more forks (set once every task has exited and a join saw it)
-    private boolean joined; // guarded by lock: join(), joinAsync() or close() was called (the set is sealed)
-    private boolean asyncDone; // guarded by lock: the joinAsync() stage was completed
-    private int forkedCount; // guarded by lock: forks counted at pending++, including those not yet in tasks
-    private CompletableFuture<Void> asyncJoin; // guarded by lock: set by joinAsync()
+    private final Scope scope;
+    private volatile int state; // pending count | CLOSED
+    private volatile int succeeded;
+    private volatile int cancelled;
+    private volatile int failedCount;
+    private volatile TaskRun<?> firstSuccess;
+    private volatile boolean joined; // join(), joinAsync() or close() was called: the set is sealed
+    private volatile Waiters waiters; // made by the first joiner that has to block
+    private volatile CompletableFuture<Void> asyncJoin; // set by joinAsync()
+    private volatile boolean asyncDone; // the joinAsync() stage was completed
+    private List<TaskRun<?>> failed; // guarded by the scope's lock, in the order they failed; made on first failure
+    private List<Throwable> lateFailures; // guarded by the scope's lock: thrown after cancellation
     private volatile String name; // null until asked for: most groups are never named or described
-    private final RunListener exitListener = this::childExited;
     private volatile Duration timeout;
     private volatile ScheduledFuture<?> timer;
+
+    /** Where joiners that cannot help block. */
+    private static final class Waiters {
+        final ReentrantLock lock = new ReentrantLock();
+        final Condition changed = lock.newCondition();
+
+        void signalAll() {
+            lock.lock();
+            try {
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /**
+     * The group's node in the cancellation tree. Its children are the group's tasks, kept in an array in fork order
+     * (the group needs them for {@link #tasks()} and for helping anyway) instead of the linked list a plain node
+     * keeps, so a task's start and exit touch no shared list.
+     */
+    private final class Scope extends CancelScope implements RunListener {
+        private TaskRun<?>[] runs; // guarded by lockChildren()
+        private volatile int size; // written under lockChildren()
+
+        Scope(CancelScope parent) {
+            super(parent);
+        }
+
+        @Override
+        protected void adopt(CancelScope child) {
+            if (!(child instanceof TaskRun<?> run)) {
+                super.adopt(child);
+                return;
+            }
+            lockChildren();
+            try {
+                TaskRun<?>[] a = runs;
+                int n = size;
+                if (a == null) {
+                    a = runs = new TaskRun<?>[4];
+                } else if (n == a.length) {
+                    a = runs = Arrays.copyOf(a, n * 2);
+                }
+                a[n] = run;
+                size = n + 1;
+            } finally {
+                unlockChildren();
+            }
+            Waiters w = waiters;
+            if (w != null) {
+                w.signalAll(); // a helping joiner may want to run it
+            }
+        }
+
+        @Override
+        protected void release(CancelScope child) {
+            if (!(child instanceof TaskRun<?>)) {
+                super.release(child);
+            } // a task stays in the array: the group reports on it
+        }
+
+        @Override
+        protected void cancelChildren(CancelReason why) {
+            TaskRun<?>[] a;
+            int n;
+            lockChildren();
+            try {
+                a = runs;
+                n = size;
+            } finally {
+                unlockChildren();
+            }
+            for (int i = 0; i < n; i++) {
+                if (!a[i].isDone()) {
+                    a[i].cancel(why);
+                }
+            }
+            super.cancelChildren(why);
+        }
+
+        @Override
+        public void onExit(TaskRun<?> run) {
+            childExited(run);
+        }
+
+        TaskRun<?>[] snapshot() {
+            lockChildren();
+            try {
+                return runs == null ? new TaskRun<?>[0] : Arrays.copyOf(runs, size);
+            } finally {
+                unlockChildren();
+            }
+        }
+
+        /** Guards the group's failure lists too (rarely taken: failures only). */
+        void lock() {
+            lockChildren();
+        }
+
+        void unlock() {
+            unlockChildren();
+        }
+
+        /** @return the array as it is now; entries below {@link #size} never change, a grown array is a copy */
+        TaskRun<?>[] array() {
+            lockChildren();
+            try {
+                return runs;
+            } finally {
+                unlockChildren();
+            }
+        }
+    }
 
     private TaskGroup(AbstractTaskExecutor executor, GroupPolicy policy) {
         this.executor = executor;
         this.policy = policy;
         CancelScope enclosing = Current.scopeForNewGroup();
-        this.scope = new CancelScope(enclosing != null ? enclosing : executor.rootScope()) { };
+        this.scope = new Scope(enclosing != null ? enclosing : executor.rootScope());
         scope.attachToParent();
     }
 
@@ -186,89 +334,97 @@ public final class TaskGroup implements AutoCloseable {
      */
     public <T> TaskHandle<T> fork(Task<T> task, TaskOptions options) {
         Objects.requireNonNull(task, "task");
-        lock.lock();
-        try {
-            if (closed) {
+        for (;;) {
+            int s = state;
+            if ((s & CLOSED) != 0) {
                 throw new IllegalStateException("group '" + name() + "' is closed: its join() or close() has returned, "
                         + "so it accepts no more tasks; open a new group");
             }
-            pending++;
-            forkedCount++;
-        } finally {
-            lock.unlock();
-        }
-        TaskRun<T> run;
-        try {
-            run = executor.start(task, options, scope, exitListener);
-        } catch (RuntimeException e) {
-            lock.lock();
-            try {
-                pending--;
-                quiet.signalAll();
-            } finally {
-                lock.unlock();
+            if ((s & PENDING) == PENDING) {
+                throw new IllegalStateException("group '" + name() + "' has " + PENDING + " unfinished tasks, the "
+                        + "most one group can track; join some before forking more, or use map()");
             }
+            if (STATE.weakCompareAndSet(this, s, s + 1)) {
+                break;
+            }
+        }
+        try {
+            return executor.start(task, options, scope, scope); // the scope adopts the task into the array
+        } catch (RuntimeException | Error e) {
+            oneLess(); // never started, so it will not exit
             throw e;
         }
-        lock.lock();
-        try {
-            tasks.add(run);
-            quiet.signalAll(); // a joiner may wait for this task to appear, to help run it
-        } finally {
-            lock.unlock();
-        }
-        return run;
     }
 
     private void childExited(TaskRun<?> run) {
-        TaskState state = run.taskState();
-        int succeeded;
-        int failures;
-        int forked;
-        boolean sealed;
-        boolean finishAsync = false;
-        lock.lock();
-        try {
-            switch (state) {
-                case SUCCEEDED -> succeededInOrder.add(run);
-                case FAILED -> failed.add(run);
-                default -> {
-                    cancelled++;
-                    collectLateFailure(run.lateFailure());
+        TaskState outcome = run.taskState();
+        int succeededNow = 0;
+        switch (outcome) {
+            case SUCCEEDED -> {
+                succeededNow = (int) SUCCEEDED.getAndAdd(this, 1) + 1;
+                if (firstSuccess == null) {
+                    FIRST_SUCCESS.compareAndSet(this, null, run);
                 }
             }
-            succeeded = succeededInOrder.size();
-            failures = failed.size();
-            forked = forkedCount;
-            sealed = joined;
-            if (--pending == 0) {
-                quiet.signalAll();
-                finishAsync = asyncJoin != null && !asyncDone;
+            case FAILED -> {
+                scope.lock();
+                try {
+                    if (failed == null) {
+                        failed = new ArrayList<>(2);
+                    }
+                    failed.add(run);
+                    failedCount = failed.size();
+                } finally {
+                    scope.unlock();
+                }
             }
-        } finally {
-            lock.unlock();
+            default -> {
+                CANCELLED.getAndAdd(this, 1);
+                Throwable late = run.lateFailure();
+                if (late != null) {
+                    scope.lock();
+                    try {
+                        collectLateFailure(late);
+                    } finally {
+                        scope.unlock();
+                    }
+                }
+            }
         }
         switch (policy.kind()) {
             case ALL_SUCCESSFUL -> {
-                if (state == TaskState.FAILED) {
+                if (outcome == TaskState.FAILED) {
                     scope.cancel(new CancelReason("group '" + name() + "' failed fast: " + run.describe() + " failed: "
                             + run.peekFailure(), false, CancelReason.Kind.FAIL_FAST, this));
                 }
             }
             case QUORUM -> {
                 int k = policy.quorumSize();
-                if (succeeded >= k) {
+                int forked = scope.size;
+                int failures = failedCount;
+                if (outcome == TaskState.SUCCEEDED && succeededNow >= k) {
                     scope.cancel(new CancelReason("group '" + name() + "' reached its quorum of " + k
                             + (k == 1 ? " success" : " successes"), false, CancelReason.Kind.QUORUM_REACHED, this));
-                } else if (sealed && forked - failures < k) {
+                } else if (joined && forked - failures < k) {
                     scope.cancel(new CancelReason("group '" + name() + "' can no longer reach its quorum of " + k
                             + ": " + failures + " of " + forked + " tasks failed", false, CancelReason.Kind.FAIL_FAST, this));
                 }
             }
             case COLLECT_ALL -> { }
         }
-        if (finishAsync) {
-            completeAsyncJoin();
+        oneLess(); // last: a joiner woken by it sees the counters and the policy's cancellation above
+    }
+
+    private void oneLess() {
+        int s = (int) STATE.getAndAdd(this, -1) - 1;
+        if ((s & PENDING) == 0) {
+            Waiters w = waiters;
+            if (w != null) {
+                w.signalAll();
+            }
+            if (asyncJoin != null) {
+                completeAsyncJoin();
+            }
         }
     }
 
@@ -280,37 +436,29 @@ public final class TaskGroup implements AutoCloseable {
      * @return a stage that completes when the group is done
      */
     public CompletionStage<Void> joinAsync() {
-        CompletableFuture<Void> cf;
-        boolean quietNow;
-        lock.lock();
-        try {
-            joined = true;
-            if (asyncJoin == null) {
-                asyncJoin = new CompletableFuture<>();
+        joined = true;
+        CompletableFuture<Void> cf = asyncJoin;
+        if (cf == null) {
+            cf = new CompletableFuture<>();
+            if (!ASYNC_JOIN.compareAndSet(this, null, cf)) {
+                cf = asyncJoin;
             }
-            cf = asyncJoin;
-            quietNow = pending == 0 && !asyncDone;
-        } finally {
-            lock.unlock();
         }
-        if (quietNow) {
-            completeAsyncJoin();
-        }
+        completeAsyncJoin(); // done already, or the last exit completes it (it reads asyncJoin after its decrement)
         return cf.minimalCompletionStage();
     }
 
     private void completeAsyncJoin() {
-        CompletableFuture<Void> cf;
-        lock.lock();
-        try {
-            if (asyncDone || pending > 0 || asyncJoin == null) {
-                return;
-            }
-            asyncDone = true;
-            closed = true;
-            cf = asyncJoin;
-        } finally {
-            lock.unlock();
+        CompletableFuture<Void> cf = asyncJoin;
+        if (cf == null || asyncDone) {
+            return;
+        }
+        int s = state;
+        if ((s & PENDING) != 0 || ((s & CLOSED) == 0 && !STATE.compareAndSet(this, s, s | CLOSED))) {
+            return; // not quiet, or a fork raced in: its exit comes back here
+        }
+        if (!ASYNC_DONE.compareAndSet(this, false, true)) {
+            return;
         }
         ScheduledFuture<?> t = timer;
         if (t != null) {
@@ -325,11 +473,7 @@ public final class TaskGroup implements AutoCloseable {
         }
     }
 
-    /**
-     * Keeps what a cancelled task threw after its cancellation, unless it is only the echo of the interrupt: a task
-     * that failed for its own reasons while being cancelled must not vanish. Called with the lock held.
-     */
-    private void collectLateFailure(Throwable late) {
+    private void collectLateFailure(Throwable late) { // under the scope's lock
         if (late == null) {
             return;
         }
@@ -338,6 +482,9 @@ public final class TaskGroup implements AutoCloseable {
                 collectLateFailure(s);
             }
         } else {
+            if (lateFailures == null) {
+                lateFailures = new ArrayList<>(2);
+            }
             lateFailures.add(late);
         }
     }
@@ -364,19 +511,14 @@ public final class TaskGroup implements AutoCloseable {
      *     task or group, or an executor shutdown)
      */
     public void join() {
-        lock.lock();
-        try {
-            joined = true;
-            if (pending > 0) {
-                dev.spindle.internal.BlockingGuard.check("join() of group '" + name() + "'");
-            }
-        } finally {
-            lock.unlock();
+        joined = true;
+        if ((state & PENDING) > 0) {
+            dev.spindle.internal.BlockingGuard.check("join() of group '" + name() + "'");
         }
         boolean interrupted = awaitAll();
         try {
             if (interrupted) {
-                TaskCancelledException e = new TaskCancelledException("the thread joining group '" + name
+                TaskCancelledException e = new TaskCancelledException("the thread joining group '" + name()
                         + "' was interrupted; the group was cancelled and its tasks have finished");
                 failuresAsSuppressed(e, 0);
                 throw e;
@@ -389,34 +531,29 @@ public final class TaskGroup implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until no task of the group is pending and closes it to forks. A worker of the group's executor helps
+     * first: it runs (or, on fork/join, steals) the group's tasks instead of blocking while they wait in a queue.
+     *
+     * @return whether the waiting thread was interrupted (the group was then cancelled)
+     */
     private boolean awaitAll() {
         boolean interrupted = false;
+        boolean helps = executor.isWorker(Thread.currentThread());
         int next = 0;
         for (;;) {
-            TaskRun<?> run = null;
-            lock.lock();
-            try {
-                if (next < tasks.size()) {
-                    run = tasks.get(next++);
-                } else if (pending == 0) {
-                    closed = true;
+            if (helps && next < scope.size) {
+                next = helpFrom(next);
+                continue;
+            }
+            int s = state;
+            if ((s & PENDING) == 0) {
+                if ((s & CLOSED) != 0 || STATE.compareAndSet(this, s, s | CLOSED)) {
                     break;
-                } else {
-                    // a fork is between its pending++ and tasks.add: it is quick
-                    quiet.awaitUninterruptibly();
-                    continue;
                 }
-            } finally {
-                lock.unlock();
+                continue;
             }
-            while (!run.hasExited()) {
-                try {
-                    executorOf(run).awaitExitFor(run);
-                } catch (TaskCancelledException e) {
-                    interrupted |= Thread.interrupted();
-                    scope.cancel(CancelReason.requested("the thread joining group '" + name() + "' was interrupted"));
-                }
-            }
+            interrupted |= block(helps ? next : Integer.MAX_VALUE, interrupted);
         }
         ScheduledFuture<?> t = timer;
         if (t != null) {
@@ -427,25 +564,62 @@ public final class TaskGroup implements AutoCloseable {
         return interrupted;
     }
 
-    private static AbstractTaskExecutor executorOf(TaskRun<?> run) {
-        return run.executor();
+    /** Helps with the tasks from index {@code from} to those forked so far; returns the index after the last. */
+    private int helpFrom(int from) {
+        int to = scope.size; // read before the array: the array read sees at least this many entries
+        TaskRun<?>[] runs = scope.array();
+        executor.helpInline(() -> {
+            for (int i = from; i < to; i++) {
+                TaskRun<?> run = runs[i];
+                if (!run.hasExited()) {
+                    executor.help(run);
+                }
+            }
+        });
+        return to;
+    }
+
+    /**
+     * Blocks until the group is quiet or, for a helping joiner, a task beyond {@code seen} was forked.
+     *
+     * @return whether the thread was interrupted now (the group is then cancelled)
+     */
+    private boolean block(int seen, boolean alreadyInterrupted) {
+        Waiters w = waiters;
+        if (w == null) {
+            w = new Waiters();
+            if (!WAITERS.compareAndSet(this, null, w)) {
+                w = waiters;
+            }
+        }
+        boolean interrupted = false;
+        w.lock.lock();
+        try {
+            // read after publishing waiters: an exit or fork either sees them or happened before these reads
+            while ((state & PENDING) != 0 && scope.size <= seen) {
+                if (alreadyInterrupted || interrupted) {
+                    w.changed.awaitUninterruptibly();
+                    continue;
+                }
+                try {
+                    w.changed.await();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    scope.cancel(CancelReason.requested("the thread joining group '" + name() + "' was interrupted"));
+                }
+            }
+        } finally {
+            w.lock.unlock();
+        }
+        return interrupted;
     }
 
     private void evaluate() {
-        List<TaskRun<?>> failures;
-        int succeeded;
-        int cancelledCount;
-        int forked;
-        lock.lock();
-        try {
-            failures = List.copyOf(failed);
-            succeeded = succeededInOrder.size();
-            cancelledCount = cancelled;
-            forked = forkedCount;
-        } finally {
-            lock.unlock();
-        }
-        String tally = forked + " forked: " + succeeded + " succeeded, " + failures.size() + " failed, "
+        List<TaskRun<?>> failures = failedSnapshot();
+        int succeededCount = succeeded;
+        int cancelledCount = cancelled;
+        int forked = scope.size;
+        String tally = forked + " forked: " + succeededCount + " succeeded, " + failures.size() + " failed, "
                 + cancelledCount + " cancelled";
         Throwable first = failures.isEmpty() ? null : failures.get(0).peekFailure();
         CancelReason r = scope.reason();
@@ -467,9 +641,9 @@ public final class TaskGroup implements AutoCloseable {
             failuresAsSuppressed(e, 0);
             throw e;
         }
-        if (policy.kind() == GroupPolicy.Kind.QUORUM && succeeded < policy.quorumSize()) {
+        if (policy.kind() == GroupPolicy.Kind.QUORUM && succeededCount < policy.quorumSize()) {
             int k = policy.quorumSize();
-            String what = k == 1 ? "no task succeeded" : "only " + succeeded + " of the " + k + " successes needed";
+            String what = k == 1 ? "no task succeeded" : "only " + succeededCount + " of the " + k + " successes needed";
             TaskGroupException e = new TaskGroupException("group '" + name() + "' (" + policy + "): " + what + " ("
                     + tally + ")", first);
             failuresAsSuppressed(e, 1);
@@ -477,17 +651,34 @@ public final class TaskGroup implements AutoCloseable {
         }
     }
 
-    private void failuresAsSuppressed(Throwable target, int skip) {
-        List<TaskRun<?>> failures;
-        List<Throwable> late;
-        lock.lock();
-        try {
-            failures = List.copyOf(failed);
-            late = List.copyOf(lateFailures);
-            lateFailures.clear();
-        } finally {
-            lock.unlock();
+    private List<TaskRun<?>> failedSnapshot() {
+        if (failedCount == 0) {
+            return List.of();
         }
+        scope.lock();
+        try {
+            return List.copyOf(failed);
+        } finally {
+            scope.unlock();
+        }
+    }
+
+    private List<Throwable> takeLateFailures() {
+        scope.lock();
+        try {
+            if (lateFailures == null || lateFailures.isEmpty()) {
+                return List.of();
+            }
+            List<Throwable> out = List.copyOf(lateFailures);
+            lateFailures.clear();
+            return out;
+        } finally {
+            scope.unlock();
+        }
+    }
+
+    private void failuresAsSuppressed(Throwable target, int skip) {
+        List<TaskRun<?>> failures = failedSnapshot();
         for (int i = 0; i < failures.size(); i++) {
             TaskRun<?> run = failures.get(i);
             run.markObserved();
@@ -495,7 +686,7 @@ public final class TaskGroup implements AutoCloseable {
                 target.addSuppressed(run.peekFailure());
             }
         }
-        for (Throwable t : late) {
+        for (Throwable t : takeLateFailures()) {
             target.addSuppressed(t);
         }
     }
@@ -507,16 +698,9 @@ public final class TaskGroup implements AutoCloseable {
      */
     @Override
     public void close() {
-        boolean syncJoined;
-        boolean asyncRequested;
-        lock.lock();
-        try {
-            syncJoined = closed;
-            asyncRequested = asyncJoin != null;
-            joined = true;
-        } finally {
-            lock.unlock();
-        }
+        boolean syncJoined = (state & CLOSED) != 0;
+        boolean asyncRequested = asyncJoin != null;
+        joined = true;
         if (!syncJoined) {
             if (!asyncRequested) {
                 scope.cancel(CancelReason.requested("group '" + name() + "' was closed before join() was called"));
@@ -527,32 +711,14 @@ public final class TaskGroup implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        List<TaskRun<?>> failures;
-        lock.lock();
-        try {
-            if (failed.isEmpty() && lateFailures.isEmpty()) {
-                return;
-            }
-            failures = List.copyOf(failed);
-        } finally {
-            lock.unlock();
-        }
-        for (TaskRun<?> run : failures) {
+        for (TaskRun<?> run : failedSnapshot()) {
             if (!run.isObserved()) {
                 run.markObserved();
                 LOG.warn("group '{}': {} failed and nobody looked at its failure", name(), run.describe(),
                         run.peekFailure());
             }
         }
-        List<Throwable> late;
-        lock.lock();
-        try {
-            late = List.copyOf(lateFailures);
-            lateFailures.clear();
-        } finally {
-            lock.unlock();
-        }
-        for (Throwable t : late) {
+        for (Throwable t : takeLateFailures()) {
             LOG.warn("group '{}': a task threw after it was cancelled; nobody saw it", name(), t);
         }
     }
@@ -574,36 +740,22 @@ public final class TaskGroup implements AutoCloseable {
 
     /** @return the tasks forked so far, in fork order */
     public List<TaskHandle<?>> tasks() {
-        lock.lock();
-        try {
-            return List.copyOf(tasks);
-        } finally {
-            lock.unlock();
-        }
+        return List.of(scope.snapshot());
     }
 
     /** @return what the failed tasks threw, in the order they failed; marks them as seen */
     public List<Throwable> failures() {
-        lock.lock();
-        try {
-            List<Throwable> out = new ArrayList<>(failed.size());
-            for (TaskRun<?> run : failed) {
-                out.add(run.failure());
-            }
-            return out;
-        } finally {
-            lock.unlock();
+        List<TaskRun<?>> failures = failedSnapshot();
+        List<Throwable> out = new ArrayList<>(failures.size());
+        for (TaskRun<?> run : failures) {
+            out.add(run.failure());
         }
+        return out;
     }
 
     /** @return the task that succeeded first, e.g. the winner of a {@link GroupPolicy#firstSuccess()} race */
     public Optional<TaskHandle<?>> firstSucceeded() {
-        lock.lock();
-        try {
-            return succeededInOrder.isEmpty() ? Optional.empty() : Optional.of(succeededInOrder.get(0));
-        } finally {
-            lock.unlock();
-        }
+        return Optional.ofNullable(firstSuccess);
     }
 
     /** @return whether the group was cancelled: by a call, a timeout, fail-fast, a quorum, or an enclosing scope */

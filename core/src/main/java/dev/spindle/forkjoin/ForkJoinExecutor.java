@@ -1,5 +1,6 @@
 package dev.spindle.forkjoin;
 
+import dev.spindle.internal.CurrentCarrier;
 import dev.spindle.spi.AbstractTaskExecutor;
 import dev.spindle.spi.TaskRun;
 import java.time.Duration;
@@ -28,10 +29,29 @@ public final class ForkJoinExecutor extends AbstractTaskExecutor {
         super(name, "forkjoin");
         AtomicInteger count = new AtomicInteger();
         this.pool = new ForkJoinPool(parallelism, p -> {
-            ForkJoinWorkerThread t = new ForkJoinWorkerThread(null, p, true) { };
+            ForkJoinWorkerThread t = new Worker(p);
             t.setName("spindle-" + name + "-" + count.incrementAndGet());
             return t;
         }, null, false);
+    }
+
+    /** A pool thread that keeps its current task in a field (see {@link CurrentCarrier}). */
+    private static final class Worker extends ForkJoinWorkerThread implements CurrentCarrier {
+        private TaskRun<?> current; // touched only by this thread
+
+        Worker(ForkJoinPool pool) {
+            super(null, pool, true);
+        }
+
+        @Override
+        public TaskRun<?> currentRun() {
+            return current;
+        }
+
+        @Override
+        public void currentRun(TaskRun<?> run) {
+            current = run;
+        }
     }
 
     /** Runs a {@link TaskRun} as a fork/join task. Its result is always {@code null}; the run carries the outcome. */
@@ -79,6 +99,15 @@ public final class ForkJoinExecutor extends AbstractTaskExecutor {
             }
         }
         super.awaitExit(run);
+    }
+
+    @Override
+    protected void helpWith(TaskRun<?> run) {
+        if (run.backendData() instanceof RunTask task) {
+            task.quietlyJoin(); // runs it if it is still on this deque, else steals or compensates while it runs
+        } else {
+            super.helpWith(run);
+        }
     }
 
     @Override

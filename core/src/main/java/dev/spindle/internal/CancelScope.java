@@ -102,7 +102,8 @@ public class CancelScope {
         return d;
     }
 
-    private void lockChildren() {
+    /** Takes the spin lock that guards this node's own child bookkeeping; held for a few field writes only. */
+    protected final void lockChildren() {
         int spins = 0;
         while (!LOCK.compareAndSet(this, 0, 1)) {
             if (++spins < 64) {
@@ -113,7 +114,8 @@ public class CancelScope {
         }
     }
 
-    private void unlockChildren() {
+    /** Releases {@link #lockChildren()}. */
+    protected final void unlockChildren() {
         LOCK.setRelease(this, 0);
     }
 
@@ -123,19 +125,7 @@ public class CancelScope {
         if (p == null) {
             return;
         }
-        p.lockChildren();
-        try {
-            CancelScope head = p.firstChild;
-            nextSibling = head;
-            prevSibling = null;
-            if (head != null) {
-                head.prevSibling = this;
-            }
-            p.firstChild = this;
-            linked = true;
-        } finally {
-            p.unlockChildren();
-        }
+        p.adopt(this);
         CancelReason r = p.reason; // read after linking: see the class comment
         if (r != null) {
             cancel(r.inherited());
@@ -145,31 +135,67 @@ public class CancelScope {
     /** Unlinks this node from its parent once it can no longer be cancelled usefully. Idempotent. */
     public final void detachFromParent() {
         CancelScope p = parent;
-        if (p == null) {
-            return;
-        }
-        p.lockChildren();
-        try {
-            if (!linked) {
-                return;
-            }
-            linked = false;
-            if (prevSibling != null) {
-                prevSibling.nextSibling = nextSibling;
-            } else {
-                p.firstChild = nextSibling;
-            }
-            if (nextSibling != null) {
-                nextSibling.prevSibling = prevSibling;
-            }
-            prevSibling = null;
-            nextSibling = null;
-        } finally {
-            p.unlockChildren();
+        if (p != null) {
+            p.release(this);
         }
     }
 
-    private List<CancelScope> children() {
+    /**
+     * Records {@code child} so that cancelling this node reaches it. An override must publish the child with a
+     * full fence (e.g. a CAS) before it returns, and {@link #cancelChildren} must find every child so published:
+     * {@link #attachToParent} reads {@code reason} afterwards, which is what makes a concurrent cancel miss no one.
+     *
+     * @param child a node whose parent is this one
+     */
+    protected void adopt(CancelScope child) {
+        lockChildren();
+        try {
+            CancelScope head = firstChild;
+            child.nextSibling = head;
+            child.prevSibling = null;
+            if (head != null) {
+                head.prevSibling = child;
+            }
+            firstChild = child;
+            child.linked = true;
+        } finally {
+            unlockChildren();
+        }
+    }
+
+    /**
+     * Forgets {@code child}, which has ended. Idempotent.
+     *
+     * @param child a node adopted before
+     */
+    protected void release(CancelScope child) {
+        lockChildren();
+        try {
+            if (!child.linked) {
+                return;
+            }
+            child.linked = false;
+            if (child.prevSibling != null) {
+                child.prevSibling.nextSibling = child.nextSibling;
+            } else {
+                firstChild = child.nextSibling;
+            }
+            if (child.nextSibling != null) {
+                child.nextSibling.prevSibling = child.prevSibling;
+            }
+            child.prevSibling = null;
+            child.nextSibling = null;
+        } finally {
+            unlockChildren();
+        }
+    }
+
+    /**
+     * Cancels every child adopted and not yet released. Called after {@code reason} was set.
+     *
+     * @param why the reason to hand down (already {@link CancelReason#inherited() inherited})
+     */
+    protected void cancelChildren(CancelReason why) {
         List<CancelScope> out = new ArrayList<>();
         lockChildren();
         try {
@@ -179,7 +205,9 @@ public class CancelScope {
         } finally {
             unlockChildren();
         }
-        return out;
+        for (CancelScope child : out) {
+            child.cancel(why);
+        }
     }
 
     /**
@@ -193,9 +221,7 @@ public class CancelScope {
             return false;
         }
         onCancel(why);
-        for (CancelScope child : children()) {
-            child.cancel(why.inherited());
-        }
+        cancelChildren(why.inherited());
         return true;
     }
 

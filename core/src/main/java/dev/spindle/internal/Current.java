@@ -15,7 +15,7 @@ public final class Current {
 
     /** @return the task running on this thread, or {@code null} */
     public static TaskRun<?> run() {
-        return RUN.get();
+        return Thread.currentThread() instanceof CurrentCarrier c ? c.currentRun() : RUN.get();
     }
 
     /**
@@ -23,6 +23,11 @@ public final class Current {
      * @return the previous frame, to pass to {@link #pop}
      */
     public static TaskRun<?> push(TaskRun<?> run) {
+        if (Thread.currentThread() instanceof CurrentCarrier c) {
+            TaskRun<?> previous = c.currentRun();
+            c.currentRun(run);
+            return previous;
+        }
         TaskRun<?> previous = RUN.get();
         RUN.set(run);
         return previous;
@@ -30,7 +35,11 @@ public final class Current {
 
     /** @param previous what {@link #push} returned */
     public static void pop(TaskRun<?> previous) {
-        RUN.set(previous); // set, not remove: the thread's next task reuses the entry
+        if (Thread.currentThread() instanceof CurrentCarrier c) {
+            c.currentRun(previous);
+        } else {
+            RUN.set(previous); // set, not remove: the thread's next task reuses the entry
+        }
     }
 
     /**
@@ -40,7 +49,7 @@ public final class Current {
      * @return the parent node, or {@code null}
      */
     public static CancelScope scopeForNewGroup() {
-        TaskRun<?> run = RUN.get();
+        TaskRun<?> run = run();
         return run == null || run.isShielded() ? null : run;
     }
 }

@@ -4,55 +4,104 @@ import dev.spindle.ExecutorStats;
 import dev.spindle.TaskState;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Counters and latency histograms of one executor. Thread-safe; each update is one striped increment. */
+/**
+ * Counters and latency histograms of one executor. Thread-safe. A task that succeeds costs three striped
+ * increments (accepted, started, exited); the other counts move only on the rare paths, and the rest is derived.
+ * Latencies are recorded for a sample of tasks (see {@link #sampled(long)}): reading the clock twice more per task
+ * would cost more than a no-op task itself.
+ */
 public final class StatsRecorder {
 
-    private final LongAdder submitted = new LongAdder();
+    /** One task in this many has its queue wait and run time recorded. */
+    public static final int SAMPLE_EVERY = 8;
+
+    private final LongAdder accepted = new LongAdder();
+    private final LongAdder rejected = new LongAdder();
     private final LongAdder started = new LongAdder();
-    private final LongAdder exitedAfterStart = new LongAdder();
+    private final LongAdder exited = new LongAdder();
     private final LongAdder cancelledBeforeStart = new LongAdder();
-    private final LongAdder succeeded = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final LongAdder cancelled = new LongAdder();
     private final LatencyHistogram queueWait = new LatencyHistogram();
     private final LatencyHistogram runTime = new LatencyHistogram();
 
-    /** A task was accepted. */
-    public void submitted() {
-        submitted.increment();
+    /**
+     * @param taskId a task's id (ids are dense per thread)
+     * @return whether that task's latencies are recorded
+     */
+    public static boolean sampled(long taskId) {
+        return (taskId & (SAMPLE_EVERY - 1)) == 0;
     }
 
-    /** @param queueNanos how long it waited */
-    public void started(long queueNanos) {
+    /** A task was offered; {@link #rejected()} follows if it was not taken. */
+    public void accepted() {
+        accepted.increment();
+    }
+
+    /** A task offered was not taken after all; it counts as gone at once. */
+    public void rejected() {
+        rejected.increment();
+        exited.increment();
+    }
+
+    /** A task's code started. */
+    public void started() {
         started.increment();
+    }
+
+    /** @param queueNanos how long a sampled task waited */
+    public void queueWait(long queueNanos) {
         queueWait.record(queueNanos);
     }
 
+    /** @param ranNanos how long a sampled task's code ran */
+    public void runTime(long ranNanos) {
+        runTime.record(ranNanos);
+    }
+
     /**
+     * Counts a task's outcome; {@link #gone()} follows once everyone was told.
+     *
      * @param outcome its terminal state
-     * @param ranNanos how long its code ran, or -1 if it never started
+     * @param startedBefore whether its code had started
      */
-    public void exited(TaskState outcome, long ranNanos) {
-        if (ranNanos >= 0) {
-            exitedAfterStart.increment();
-            runTime.record(ranNanos);
-        } else {
+    public void exited(TaskState outcome, boolean startedBefore) {
+        if (!startedBefore) {
             cancelledBeforeStart.increment();
         }
         switch (outcome) {
-            case SUCCEEDED -> succeeded.increment();
+            case SUCCEEDED -> { }
             case FAILED -> failed.increment();
             default -> cancelled.increment();
         }
     }
 
+    /** A task's exit is complete: its group, its waiters and its executor were told. */
+    public void gone() {
+        exited.increment();
+    }
+
+    /**
+     * @return whether every task offered has gone; exits are counted after the offer they match, so the sum is never
+     *     ahead
+     */
+    public boolean drained() {
+        return exited.sum() >= accepted.sum();
+    }
+
     /** @return a snapshot */
     public ExecutorStats snapshot() {
-        long sub = submitted.sum();
+        long rej = rejected.sum();
+        long done = exited.sum() - rej;
         long st = started.sum();
-        long queued = Math.max(0, sub - st - cancelledBeforeStart.sum());
-        long running = Math.max(0, st - exitedAfterStart.sum());
-        return new ExecutorStats(sub, queued, running, succeeded.sum(), failed.sum(), cancelled.sum(),
+        long notStarted = cancelledBeforeStart.sum();
+        long fail = failed.sum();
+        long canc = cancelled.sum();
+        long sub = Math.max(0, accepted.sum() - rej);
+        long queued = Math.max(0, sub - st - notStarted);
+        long running = Math.max(0, st - (done - notStarted));
+        long succeeded = Math.max(0, done - fail - canc);
+        return new ExecutorStats(sub, queued, running, succeeded, fail, canc,
                 queueWait.percentile(0.5), queueWait.percentile(0.99), runTime.percentile(0.5), runTime.percentile(0.99));
     }
 }

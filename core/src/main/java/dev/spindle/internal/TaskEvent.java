@@ -30,4 +30,9 @@ public final class TaskEvent extends jdk.jfr.Event {
     @Label("Run Time")
     @Timespan(Timespan.NANOSECONDS)
     public long runTime;
+
+    /** @return whether a recording wants these events now (a cheap check: the event object is not kept) */
+    public static boolean wanted() {
+        return new TaskEvent().isEnabled();
+    }
 }

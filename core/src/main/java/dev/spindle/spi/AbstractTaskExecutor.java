@@ -22,7 +22,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
@@ -50,8 +49,6 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
     private final String backend;
     private final StatsRecorder recorder = new StatsRecorder();
     private final CancelScope root = CancelScope.newRoot();
-    private final LongAdder accepted = new LongAdder();
-    private final LongAdder exited = new LongAdder();
     private final ConcurrentLinkedQueue<TaskRun<?>> unobserved = new ConcurrentLinkedQueue<>();
     private final AtomicInteger unobservedCount = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
@@ -111,11 +108,42 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
      */
     protected void awaitExit(TaskRun<?> run) {
         if (run.isPending() && isWorkerThread(Thread.currentThread())) {
-            helpInline(run::run);
+            helpInline(() -> helpWith(run));
         }
         if (!run.hasExited()) {
             run.awaitExitBlocking();
         }
+    }
+
+    /**
+     * Helps {@code run} towards its exit from one of this executor's worker threads, inside a shield (see
+     * {@link #helpInline}); need not wait for it. The default runs it inline if it has not started; a fork/join
+     * backend joins it, which runs or steals it.
+     *
+     * @param run a task of this executor
+     */
+    protected void helpWith(TaskRun<?> run) {
+        if (run.isPending()) {
+            run.run();
+        }
+    }
+
+    /**
+     * Helps {@code run} from the current thread, which must be one of this executor's workers and must call this
+     * inside {@link #helpInline}. Used by task groups joining on a worker.
+     *
+     * @param run a task of this executor
+     */
+    public final void help(TaskRun<?> run) {
+        helpWith(run);
+    }
+
+    /**
+     * @param thread a thread
+     * @return whether it is one of this executor's workers, which help rather than block when they join
+     */
+    public final boolean isWorker(Thread thread) {
+        return isWorkerThread(thread);
     }
 
     /**
@@ -125,7 +153,7 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
      *
      * @param help the helping, e.g. running a pending task or a fork/join {@code quietlyJoin}
      */
-    protected final void helpInline(Runnable help) {
+    public final void helpInline(Runnable help) {
         TaskRun<?> outer = Current.run();
         if (outer == null) {
             help.run();
@@ -246,11 +274,11 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
         Objects.requireNonNull(options, "options");
         // Count the task as accepted before looking at the state: close() writes the state and then reads the
         // count, so either close() sees this task or this call sees CLOSING (both sides are volatile/CAS).
-        accepted.increment();
+        recorder.accepted();
         try {
             checkAccepting();
         } catch (RejectedExecutionException e) {
-            exited.increment();
+            recorder.rejected();
             signalIfDrained();
             throw e;
         }
@@ -258,11 +286,10 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
         try {
             run = new TaskRun<>(this, task, async, options, parent != null ? parent : root, listener);
         } catch (RuntimeException | Error e) {
-            exited.increment();
+            recorder.rejected();
             signalIfDrained();
             throw e;
         }
-        recorder.submitted();
         run.attachToParent(); // under a cancelled root (shutdownNow) it is cancelled here
         run.armDeadline();
         if (run.isPending()) {
@@ -304,7 +331,7 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
                 && unobservedCount.getAndIncrement() < MAX_UNOBSERVED) {
             unobserved.add(run);
         }
-        exited.increment();
+        recorder.gone();
         signalIfDrained();
     }
 
@@ -320,7 +347,7 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
     }
 
     private boolean drained() {
-        return exited.sum() >= accepted.sum(); // exits are counted after the accept they match: never ahead
+        return recorder.drained();
     }
 
     /** @return the root of this executor's cancellation tree: groups opened outside any task hang here */

@@ -12,6 +12,7 @@ import dev.spindle.internal.CancelScope;
 import dev.spindle.internal.Current;
 import dev.spindle.internal.DeadlineTimer;
 import dev.spindle.internal.RunListener;
+import dev.spindle.internal.StatsRecorder;
 import dev.spindle.internal.TaskEvent;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -100,7 +101,8 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
     private final String name;
     private final AbstractTaskExecutor executor;
     private final RunListener listener;
-    private final long submitNanos = System.nanoTime();
+    private final long submitNanos; // 0 unless the task is timed (see timed)
+    private final boolean timed; // latencies recorded: a sampled task, a JFR event wanted, or a time limit
     private volatile CompletableFuture<Void> exit; // created by the first waiter: most tasks are never waited on
     private volatile boolean exited;
     private Task<?> task; // cleared on exit so a finished handle does not keep its closure alive
@@ -113,7 +115,8 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
     private T value; // published by the CAS to SUCCEEDED
     private Throwable failure; // published by the CAS to FAILED
     private Throwable lateFailure; // thrown after the task was cancelled; kept as suppressed on the cancellation
-    private long startNanos = -1;
+    private long startNanos; // set when timed
+    private boolean started; // its code was reached (the claim succeeded); touched by the runner, read at exit
     private int shieldDepth; // touched only by the runner thread
     private boolean cancelTransitioned; // written by the thread that won the reason CAS, read by it in cancel()
     private volatile boolean observed;
@@ -128,9 +131,14 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
         this.async = async;
         this.listener = listener;
         this.name = options.name();
-        long deadline = deadlineOf(options);
-        if (deadline != NO_DEADLINE) {
-            tightenDeadline(deadline);
+        boolean limited = options.timeout() != null || options.deadline() != null;
+        this.timed = limited || StatsRecorder.sampled(id) || TaskEvent.wanted();
+        this.submitNanos = timed ? System.nanoTime() : 0L;
+        if (limited) {
+            long deadline = deadlineOf(options);
+            if (deadline != NO_DEADLINE) {
+                tightenDeadline(deadline);
+            }
         }
     }
 
@@ -177,20 +185,23 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
 
     @Override
     public void run() {
-        Thread me = Thread.currentThread();
-        // Claim the runner slot first (as FutureTask does): a joiner running this task inline and the queued copy
-        // may call run() at once, and only the claimant may set or clear runner. It is set before the state CAS so
-        // that a canceller who sees RUNNING also sees who runs it.
-        if (state != PENDING || !RUNNER.compareAndSet(this, null, me)) {
+        // The state CAS is the claim: a joiner running this task inline and the queued copy may call run() at once.
+        if (state != PENDING || !STATE.compareAndSet(this, PENDING, RUNNING)) {
             return;
         }
-        if (!STATE.compareAndSet(this, PENDING, RUNNING)) {
-            runner = null;
-            return;
+        // Published before the cancellation check below; a canceller that moved RUNNING to CANCELLED reads it after
+        // its own write of the reason, so either it sees this thread (and interrupts it) or we see the reason.
+        runner = Thread.currentThread();
+        AbstractTaskExecutor ex = executor;
+        started = true;
+        ex.recorder().started();
+        if (timed) {
+            long start = System.nanoTime();
+            startNanos = start;
+            if (StatsRecorder.sampled(id)) {
+                ex.recorder().queueWait(start - submitNanos);
+            }
         }
-        long start = System.nanoTime();
-        startNanos = start;
-        executor.recorder().started(start - submitNanos);
         TaskRun<?> previous = Current.push(this);
         Object out = null;
         Throwable thrown = null;
@@ -205,9 +216,9 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
             thrown = e;
         } finally {
             Current.pop(previous);
-            settleInterrupt();
         }
         if (called && async && thrown == null) {
+            settleInterrupt(); // the thread moves on while the stage runs: no interrupt may reach it later
             awaitStage(out);
         } else if (called) {
             @SuppressWarnings("unchecked")
@@ -215,6 +226,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
             finish(v, thrown);
         } else {
             // cancelled between our CAS to RUNNING and the call: the canceller is about to move RUNNING to CANCELLED
+            settleInterrupt();
             while (state == RUNNING) {
                 Thread.onSpinWait();
             }
@@ -265,6 +277,11 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
                 && System.nanoTime() - d >= 0;
     }
 
+    /**
+     * Ends the window in which a canceller may interrupt this thread for this task, and clears an interrupt it sent,
+     * so that none leaks into whatever the thread runs next. Needed only where a canceller may still win:
+     * after a successful CAS out of RUNNING no canceller interrupts (it must win RUNNING to CANCELLED first).
+     */
     private void settleInterrupt() {
         if (!PHASE.compareAndSet(this, IDLE, EXITED)) {
             while (phase == INTERRUPTING) {
@@ -275,17 +292,21 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
             }
             phase = EXITED;
         }
-        runner = null;
+        RUNNER.set(this, null);
     }
 
     private void finish(T v, Throwable thrown) {
         if (thrown == null) {
             value = v;
-            if (!STATE.compareAndSet(this, RUNNING, SUCCEEDED)) {
+            if (STATE.compareAndSet(this, RUNNING, SUCCEEDED)) {
+                RUNNER.set(this, null); // no canceller can interrupt now: none can win RUNNING to CANCELLED
+            } else {
                 value = null;
+                settleInterrupt();
                 warnSwallowedCancellation();
             }
         } else if (thrown instanceof CancellationException && state == RUNNING) {
+            settleInterrupt(); // before cancelling itself below, which would otherwise interrupt this very thread
             // The code gave up because something it waited on was cancelled: asyncio treats a task that lets
             // CancelledError escape as cancelled, and so does Spindle.
             lateFailure = thrown;
@@ -300,8 +321,11 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
             }
         } else {
             failure = thrown;
-            if (!STATE.compareAndSet(this, RUNNING, FAILED)) {
+            if (STATE.compareAndSet(this, RUNNING, FAILED)) {
+                RUNNER.set(this, null);
+            } else {
                 failure = null;
+                settleInterrupt();
                 lateFailure = thrown; // the cancellation came first: this is its consequence, kept as suppressed
             }
         }
@@ -322,9 +346,16 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
     private void exit() {
         cancelTimer();
         task = null;
-        long ran = startNanos < 0 ? -1 : System.nanoTime() - startNanos;
+        boolean started = this.started;
+        long ran = 0;
+        if (timed && started) {
+            ran = System.nanoTime() - startNanos;
+            if (StatsRecorder.sampled(id)) {
+                executor.recorder().runTime(ran);
+            }
+        }
         TaskState outcome = taskState();
-        executor.recorder().exited(outcome, ran);
+        executor.recorder().exited(outcome, started);
         TaskEvent event = new TaskEvent();
         if (event.isEnabled()) {
             event.executor = executor.name();
@@ -332,7 +363,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
             event.task = name();
             event.taskId = id;
             event.outcome = outcome.name();
-            event.queueWait = ran < 0 ? 0 : startNanos - submitNanos;
+            event.queueWait = timed && started ? startNanos - submitNanos : 0;
             event.runTime = Math.max(0, ran);
             event.commit();
         }
@@ -344,12 +375,12 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
                 LOG.error("internal error while reporting the exit of {}", describe(), e);
             }
         }
+        executor.runExited(this); // counted before joiners wake, so a joiner reads stats that include this task
         exited = true; // volatile write, then volatile read of exit: pairs with exitFuture()'s CAS-then-read
         CompletableFuture<Void> cf = exit;
         if (cf != null) {
             cf.complete(null);
         }
-        executor.runExited(this);
     }
 
     private void cancelTimer() {
@@ -540,7 +571,10 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
         this.backendData = data;
     }
 
-    /** @return when the task was submitted, {@link System#nanoTime()} */
+    /**
+     * @return when the task was submitted ({@link System#nanoTime()}) if it has a time limit or its latencies are
+     *     sampled, else 0
+     */
     public long submitNanos() {
         return submitNanos;
     }

@@ -39,12 +39,23 @@ public final class ThreadsExecutor extends AbstractTaskExecutor {
                 });
     }
 
-    private static final class Worker extends Thread {
+    private static final class Worker extends Thread implements dev.spindle.internal.CurrentCarrier {
         final ThreadsExecutor owner;
+        private TaskRun<?> current; // touched only by this thread
 
         Worker(ThreadsExecutor owner, Runnable r, String name) {
             super(r, name);
             this.owner = owner;
+        }
+
+        @Override
+        public TaskRun<?> currentRun() {
+            return current;
+        }
+
+        @Override
+        public void currentRun(TaskRun<?> run) {
+            current = run;
         }
     }
 
