@@ -54,9 +54,52 @@ public class CancelScope {
         this.parent = parent;
     }
 
-    /** @return a new root node: cancelling it cancels everything attached below it */
+    /**
+     * @return a new root node: cancelling it cancels everything attached below it. Its children are spread over
+     *     stripes with a lock each, so that the threads submitting and the threads finishing tasks of one executor
+     *     do not all take one lock
+     */
     public static CancelScope newRoot() {
-        return new CancelScope(null);
+        return new StripedRoot();
+    }
+
+    /** A root whose children hang in one of several plain nodes, chosen by {@link #stripeHint()}. */
+    private static final class StripedRoot extends CancelScope {
+        private static final int STRIPES = 16; // a power of two
+        private final CancelScope[] stripes = new CancelScope[STRIPES];
+
+        StripedRoot() {
+            super(null);
+            for (int i = 0; i < STRIPES; i++) {
+                stripes[i] = new CancelScope(null);
+            }
+        }
+
+        private CancelScope stripeOf(CancelScope child) {
+            return stripes[child.stripeHint() & (STRIPES - 1)];
+        }
+
+        @Override
+        protected void adopt(CancelScope child) {
+            stripeOf(child).adopt(child);
+        }
+
+        @Override
+        protected void release(CancelScope child) {
+            stripeOf(child).release(child);
+        }
+
+        @Override
+        protected void cancelChildren(CancelReason why) {
+            for (CancelScope stripe : stripes) {
+                stripe.cancelChildren(why);
+            }
+        }
+    }
+
+    /** @return a number that spreads this node's siblings over a striped parent's locks; the same every call */
+    protected int stripeHint() {
+        return 0;
     }
 
     /** @return the enclosing node, or {@code null} */

@@ -506,6 +506,11 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
     // ---------------------------------------------------------------- handle
 
     @Override
+    protected int stripeHint() {
+        return (int) id;
+    }
+
+    @Override
     public long id() {
         return id;
     }
