@@ -71,7 +71,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
 
     private static final VarHandle STATE;
     private static final VarHandle PHASE;
-    private static final VarHandle EXIT;
+    private static final VarHandle EXTRAS;
     private static final VarHandle RUNNER;
 
     static {
@@ -79,7 +79,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
             MethodHandles.Lookup l = MethodHandles.lookup();
             STATE = l.findVarHandle(TaskRun.class, "state", int.class);
             PHASE = l.findVarHandle(TaskRun.class, "phase", int.class);
-            EXIT = l.findVarHandle(TaskRun.class, "exit", CompletableFuture.class);
+            EXTRAS = l.findVarHandle(TaskRun.class, "extras", Extras.class);
             RUNNER = l.findVarHandle(TaskRun.class, "runner", Thread.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -98,30 +98,48 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
     }
 
     private final long id = nextId();
-    private final String name;
     private final AbstractTaskExecutor executor;
-    private final RunListener listener;
-    private final long submitNanos; // 0 unless the task is timed (see timed)
     private final boolean timed; // latencies recorded: a sampled task, a JFR event wanted, or a time limit
-    private volatile CompletableFuture<Void> exit; // created by the first waiter: most tasks are never waited on
     private volatile boolean exited;
     private Task<?> task; // cleared on exit so a finished handle does not keep its closure alive
     private final boolean async; // the task returns a CompletionStage and the task ends when it completes
-    private volatile CompletableFuture<?> pendingStage; // async: the stage the task waits on
 
     private volatile int state;
     private volatile int phase;
     private volatile Thread runner;
-    private T value; // published by the CAS to SUCCEEDED
-    private Throwable failure; // published by the CAS to FAILED
-    private Throwable lateFailure; // thrown after the task was cancelled; kept as suppressed on the cancellation
-    private long startNanos; // set when timed
+    private Object outcome; // the value (published by the CAS to SUCCEEDED) or the failure (by the CAS to FAILED)
     private boolean started; // its code was reached (the claim succeeded); touched by the runner, read at exit
     private int shieldDepth; // touched only by the runner thread
     private boolean cancelTransitioned; // written by the thread that won the reason CAS, read by it in cancel()
     private volatile boolean observed;
-    private volatile ScheduledFuture<?> timer;
     private volatile Object backendData;
+    /**
+     * What most tasks never need, kept aside so that a plain task stays small: made in the constructor for a task
+     * that is named, timed or reports to a listener other than its parent, else by the first thread that needs it.
+     */
+    private volatile Extras extras;
+
+    /** The rarely used part of a task. */
+    private static final class Extras {
+        private static final VarHandle EXIT;
+
+        static {
+            try {
+                EXIT = MethodHandles.lookup().findVarHandle(Extras.class, "exit", CompletableFuture.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        String name; // set before the task is published
+        RunListener listener; // a listener that is not the parent; set before the task is published
+        long submitNanos; // timed tasks: set before the task is published
+        long startNanos; // timed tasks: written by the runner, read at exit
+        volatile CompletableFuture<Void> exit; // created by the first waiter: most tasks are never waited on
+        volatile CompletableFuture<?> pendingStage; // async: the stage the task waits on
+        volatile ScheduledFuture<?> timer;
+        Throwable lateFailure; // thrown after the task was cancelled; published by the state it goes with
+    }
 
     TaskRun(AbstractTaskExecutor executor, Task<?> task, boolean async, TaskOptions options, CancelScope parent,
             RunListener listener) {
@@ -129,11 +147,17 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
         this.executor = executor;
         this.task = task;
         this.async = async;
-        this.listener = listener;
-        this.name = options.name();
         boolean limited = options.timeout() != null || options.deadline() != null;
         this.timed = limited || StatsRecorder.sampled(id) || TaskEvent.wanted();
-        this.submitNanos = timed ? System.nanoTime() : 0L;
+        String name = options.name();
+        boolean ownListener = listener != null && listener != parent;
+        if (timed || name != null || ownListener) {
+            Extras x = new Extras();
+            x.name = name;
+            x.listener = ownListener ? listener : null;
+            x.submitNanos = timed ? System.nanoTime() : 0L;
+            extras = x;
+        }
         if (limited) {
             long deadline = deadlineOf(options);
             if (deadline != NO_DEADLINE) {
@@ -143,6 +167,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
     }
 
     private long deadlineOf(TaskOptions options) {
+        long submitNanos = extras.submitNanos;
         long d = NO_DEADLINE;
         if (options.timeout() != null) {
             d = saturatedAdd(submitNanos, options.timeout().toNanos());
@@ -163,6 +188,19 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
         return block[0]++;
     }
 
+    /** @return the extras, made now if no thread has needed them yet */
+    private Extras extras() {
+        Extras x = extras;
+        if (x == null) {
+            x = new Extras();
+            Extras won = (Extras) EXTRAS.compareAndExchange(this, null, x);
+            if (won != null) {
+                x = won;
+            }
+        }
+        return x;
+    }
+
     private static long saturatedAdd(long a, long b) {
         long r = a + b;
         return ((a ^ r) & (b ^ r)) < 0 ? (b > 0 ? NO_DEADLINE : Long.MIN_VALUE + 1) : r;
@@ -175,7 +213,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
             return;
         }
         String what = "its deadline passed";
-        timer = DeadlineTimer.at(d, () -> cancel(new CancelReason(what, true, CancelReason.Kind.DEADLINE)));
+        extras().timer = DeadlineTimer.at(d, () -> cancel(new CancelReason(what, true, CancelReason.Kind.DEADLINE)));
         if (state > RUNNING) {
             cancelTimer();
         }
@@ -196,10 +234,11 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
         started = true;
         ex.recorder().started();
         if (timed) {
+            Extras x = extras;
             long start = System.nanoTime();
-            startNanos = start;
+            x.startNanos = start;
             if (StatsRecorder.sampled(id)) {
-                ex.recorder().queueWait(start - submitNanos);
+                ex.recorder().queueWait(start - x.submitNanos);
             }
         }
         TaskRun<?> previous = Current.push(this);
@@ -254,7 +293,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
             });
             cf = bridge;
         }
-        pendingStage = cf;
+        extras().pendingStage = cf;
         if (state == CANCELLED) {
             cf.cancel(false); // cancelled while its first step ran
         }
@@ -297,11 +336,11 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
 
     private void finish(T v, Throwable thrown) {
         if (thrown == null) {
-            value = v;
+            outcome = v;
             if (STATE.compareAndSet(this, RUNNING, SUCCEEDED)) {
                 RUNNER.set(this, null); // no canceller can interrupt now: none can win RUNNING to CANCELLED
             } else {
-                value = null;
+                outcome = null;
                 settleInterrupt();
                 warnSwallowedCancellation();
             }
@@ -309,7 +348,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
             settleInterrupt(); // before cancelling itself below, which would otherwise interrupt this very thread
             // The code gave up because something it waited on was cancelled: asyncio treats a task that lets
             // CancelledError escape as cancelled, and so does Spindle.
-            lateFailure = thrown;
+            extras().lateFailure = thrown;
             CancelReason why = ownDeadlinePassed(thrown)
                     ? new CancelReason("its deadline passed: its code threw " + thrown, true, CancelReason.Kind.DEADLINE)
                     : CancelReason.requested("its code threw " + thrown);
@@ -320,13 +359,13 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
                 }
             }
         } else {
-            failure = thrown;
+            outcome = thrown;
             if (STATE.compareAndSet(this, RUNNING, FAILED)) {
                 RUNNER.set(this, null);
             } else {
-                failure = null;
+                outcome = null;
                 settleInterrupt();
-                lateFailure = thrown; // the cancellation came first: this is its consequence, kept as suppressed
+                extras().lateFailure = thrown; // the cancellation came first: its consequence, kept as suppressed
             }
         }
         exit();
@@ -349,7 +388,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
         boolean started = this.started;
         long ran = 0;
         if (timed && started) {
-            ran = System.nanoTime() - startNanos;
+            ran = System.nanoTime() - extras.startNanos;
             if (StatsRecorder.sampled(id)) {
                 executor.recorder().runTime(ran);
             }
@@ -363,11 +402,16 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
             event.task = name();
             event.taskId = id;
             event.outcome = outcome.name();
-            event.queueWait = timed && started ? startNanos - submitNanos : 0;
+            event.queueWait = timed && started ? extras.startNanos - extras.submitNanos : 0;
             event.runTime = Math.max(0, ran);
             event.commit();
         }
         detachFromParent();
+        RunListener listener = parent() instanceof RunListener l ? l : null;
+        Extras x = extras;
+        if (x != null && x.listener != null) {
+            listener = x.listener;
+        }
         if (listener != null) {
             try {
                 listener.onExit(this);
@@ -376,15 +420,17 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
             }
         }
         executor.runExited(this); // counted before joiners wake, so a joiner reads stats that include this task
-        exited = true; // volatile write, then volatile read of exit: pairs with exitFuture()'s CAS-then-read
-        CompletableFuture<Void> cf = exit;
+        exited = true; // volatile write, then volatile reads of extras and exit: pairs with exitFuture()
+        x = extras;
+        CompletableFuture<Void> cf = x == null ? null : x.exit;
         if (cf != null) {
             cf.complete(null);
         }
     }
 
     private void cancelTimer() {
-        ScheduledFuture<?> f = timer;
+        Extras x = extras;
+        ScheduledFuture<?> f = x == null ? null : x.timer;
         if (f != null) {
             f.cancel(false);
         }
@@ -409,7 +455,8 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
                     if (executor.interruptsOnCancel()) {
                         interruptRunner();
                     }
-                    CompletableFuture<?> stage = pendingStage;
+                    Extras x = extras;
+                    CompletableFuture<?> stage = x == null ? null : x.pendingStage;
                     if (stage != null) {
                         executor.deliver(() -> stage.cancel(false)); // async: its stage ends cancelled
                     }
@@ -487,7 +534,8 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
      *     {@link InterruptedException}), or {@code null}
      */
     public Throwable lateFailure() {
-        return state == CANCELLED ? lateFailure : null;
+        Extras x = extras;
+        return state == CANCELLED && x != null ? x.lateFailure : null;
     }
 
     /** @return the exception that describes this task's cancellation */
@@ -496,7 +544,8 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
         TaskCancelledException e = r == null
                 ? new TaskCancelledException(describe() + " was cancelled")
                 : r.toException(describe());
-        Throwable late = lateFailure;
+        Extras x = extras;
+        Throwable late = x == null ? null : x.lateFailure;
         if (late != null) {
             e.addSuppressed(late);
         }
@@ -517,7 +566,8 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
 
     @Override
     public String name() {
-        return name != null ? name : "task-" + id;
+        Extras x = extras;
+        return x != null && x.name != null ? x.name : "task-" + id;
     }
 
     /** @return e.g. {@code task 'fetch' (#12) on executor 'io'} */
@@ -553,11 +603,12 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
 
     /** @return a future completed once the task has exited */
     public CompletableFuture<Void> exitFuture() {
-        CompletableFuture<Void> cf = exit;
+        Extras x = extras();
+        CompletableFuture<Void> cf = x.exit;
         if (cf == null) {
             cf = new CompletableFuture<>();
-            if (!EXIT.compareAndSet(this, null, cf)) {
-                cf = exit;
+            if (!Extras.EXIT.compareAndSet(x, null, cf)) {
+                cf = x.exit;
             }
         }
         if (exited) {
@@ -581,7 +632,13 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
      *     sampled, else 0
      */
     public long submitNanos() {
-        return submitNanos;
+        Extras x = extras;
+        return timed && x != null ? x.submitNanos : 0L;
+    }
+
+    @SuppressWarnings("unchecked")
+    private T value() {
+        return (T) outcome; // read after the state read that said SUCCEEDED
     }
 
     /** @return whether someone joined this task or read its failure */
@@ -606,14 +663,14 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
 
     /** @return the failure of a FAILED task without marking it as seen, or {@code null} */
     public Throwable peekFailure() {
-        return state == FAILED ? failure : null;
+        return state == FAILED ? (Throwable) outcome : null;
     }
 
     @Override
     public Throwable failure() {
         if (state == FAILED) {
             observed = true;
-            return failure;
+            return (Throwable) outcome;
         }
         return null;
     }
@@ -645,8 +702,8 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
 
     private T report() {
         return switch (state) {
-            case SUCCEEDED -> value;
-            case FAILED -> throw new TaskFailedException(describe() + " failed: " + failure, failure);
+            case SUCCEEDED -> value();
+            case FAILED -> throw new TaskFailedException(describe() + " failed: " + outcome, (Throwable) outcome);
             case CANCELLED -> throw cancellationException();
             default -> throw new IllegalStateException(describe() + " is not done");
         };
@@ -694,7 +751,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
 
     private T reportChecked() throws ExecutionException {
         if (state == FAILED) {
-            throw new ExecutionException(describe() + " failed: " + failure, failure);
+            throw new ExecutionException(describe() + " failed: " + outcome, (Throwable) outcome);
         }
         return report();
     }
@@ -704,7 +761,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
         if (state != SUCCEEDED) {
             throw new IllegalStateException(describe() + " has not succeeded: it is " + taskState());
         }
-        return value;
+        return value();
     }
 
     @Override
@@ -713,7 +770,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
             throw new IllegalStateException(describe() + " has not failed: it is " + taskState());
         }
         observed = true;
-        return failure;
+        return (Throwable) outcome;
     }
 
     @Override
@@ -738,8 +795,8 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
         };
         exitFuture().whenComplete((ignored, e) -> {
             switch (state) {
-                case SUCCEEDED -> cf.complete(value);
-                case FAILED -> cf.completeExceptionally(failure);
+                case SUCCEEDED -> cf.complete(value());
+                case FAILED -> cf.completeExceptionally((Throwable) outcome);
                 default -> cf.completeExceptionally(cancellationException());
             }
         });
