@@ -98,7 +98,7 @@ public final class TaskGroup implements AutoCloseable {
     private final GroupPolicy policy;
     private final Scope scope;
     private volatile int state; // pending count | CLOSED
-    private volatile int succeeded;
+    private volatile int succeeded; // counted only for a quorum policy
     private volatile int cancelled;
     private volatile int failedCount;
     private volatile TaskRun<?> firstSuccess;
@@ -361,7 +361,9 @@ public final class TaskGroup implements AutoCloseable {
         int succeededNow = 0;
         switch (outcome) {
             case SUCCEEDED -> {
-                succeededNow = (int) SUCCEEDED.getAndAdd(this, 1) + 1;
+                if (policy.kind() == GroupPolicy.Kind.QUORUM) {
+                    succeededNow = (int) SUCCEEDED.getAndAdd(this, 1) + 1;
+                } // else derived once the group is quiet: one shared write less per task
                 if (firstSuccess == null) {
                     FIRST_SUCCESS.compareAndSet(this, null, run);
                 }
@@ -616,9 +618,11 @@ public final class TaskGroup implements AutoCloseable {
 
     private void evaluate() {
         List<TaskRun<?>> failures = failedSnapshot();
-        int succeededCount = succeeded;
         int cancelledCount = cancelled;
         int forked = scope.size;
+        // the group is quiet: every task forked has exited, so the successes are what is neither failed nor cancelled
+        int succeededCount = policy.kind() == GroupPolicy.Kind.QUORUM ? succeeded
+                : forked - failures.size() - cancelledCount;
         String tally = forked + " forked: " + succeededCount + " succeeded, " + failures.size() + " failed, "
                 + cancelledCount + " cancelled";
         Throwable first = failures.isEmpty() ? null : failures.get(0).peekFailure();

@@ -5,20 +5,21 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * A lock-free log-linear histogram of nanosecond latencies: powers of two split in 8 linear sub-buckets, so any
- * percentile is reported within 12.5% of the true value. Recording is one atomic increment, in one of four
+ * percentile is reported within 12.5% of the true value. Recording is one atomic increment, in one of eight
  * stripes chosen by thread.
  */
 public final class LatencyHistogram {
 
     private static final int SUB_BITS = 3;
     private static final int SUB = 1 << SUB_BITS;
-    private static final int STRIPES = 4; // threads write different stripes, so a hot bucket is not one hot line
+    private static final int STRIPES = 8; // threads write different stripes, so a hot bucket is not one hot line
     private static final int BUCKETS = 64 * SUB;
     private final AtomicLongArray counts = new AtomicLongArray(BUCKETS * STRIPES);
 
     /** @param nanos a latency; negative values count as 0 */
     public void record(long nanos) {
-        int stripe = (int) Thread.currentThread().threadId() & (STRIPES - 1);
+        // mixed, not the low bits: pool threads get consecutive ids, and two of them on one stripe share its lines
+        int stripe = (int) ((Thread.currentThread().threadId() * 0x9E3779B97F4A7C15L) >>> 61);
         counts.getAndIncrement(stripe * BUCKETS + index(Math.max(0, nanos)));
     }
 
