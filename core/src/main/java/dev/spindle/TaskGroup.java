@@ -515,7 +515,9 @@ public final class TaskGroup implements AutoCloseable {
     public void join() {
         joined = true;
         if ((state & PENDING) > 0) {
-            dev.spindle.internal.BlockingGuard.check("join() of group '" + name() + "'");
+            if (dev.spindle.internal.BlockingGuard.forbidden()) {
+                dev.spindle.internal.BlockingGuard.check("join() of group '" + name() + "'");
+            }
         }
         boolean interrupted = awaitAll();
         try {
@@ -623,20 +625,20 @@ public final class TaskGroup implements AutoCloseable {
         // the group is quiet: every task forked has exited, so the successes are what is neither failed nor cancelled
         int succeededCount = policy.kind() == GroupPolicy.Kind.QUORUM ? succeeded
                 : forked - failures.size() - cancelledCount;
-        String tally = forked + " forked: " + succeededCount + " succeeded, " + failures.size() + " failed, "
-                + cancelledCount + " cancelled";
         Throwable first = failures.isEmpty() ? null : failures.get(0).peekFailure();
         CancelReason r = scope.reason();
         boolean own = r != null && r.origin() == this;
         if (own && r.kind() == CancelReason.Kind.DEADLINE) {
             GroupTimeoutException e = new GroupTimeoutException("group '" + name() + "' timed out after " + timeout
-                    + " and cancelled its remaining tasks (" + tally + ")", first);
+                    + " and cancelled its remaining tasks (" + tally(forked, succeededCount, failures.size(),
+                    cancelledCount) + ")", first);
             failuresAsSuppressed(e, 1);
             throw e;
         }
         if (policy.kind() == GroupPolicy.Kind.ALL_SUCCESSFUL && first != null) {
             TaskGroupException e = new TaskGroupException("group '" + name() + "' failed: " + failures.get(0).describe()
-                    + " failed first and the others were cancelled (" + tally + ")", first);
+                    + " failed first and the others were cancelled (" + tally(forked, succeededCount, failures.size(),
+                    cancelledCount) + ")", first);
             failuresAsSuppressed(e, 1);
             throw e;
         }
@@ -649,10 +651,14 @@ public final class TaskGroup implements AutoCloseable {
             int k = policy.quorumSize();
             String what = k == 1 ? "no task succeeded" : "only " + succeededCount + " of the " + k + " successes needed";
             TaskGroupException e = new TaskGroupException("group '" + name() + "' (" + policy + "): " + what + " ("
-                    + tally + ")", first);
+                    + tally(forked, succeededCount, failures.size(), cancelledCount) + ")", first);
             failuresAsSuppressed(e, 1);
             throw e;
         }
+    }
+
+    private static String tally(int forked, int succeeded, int failed, int cancelled) {
+        return forked + " forked: " + succeeded + " succeeded, " + failed + " failed, " + cancelled + " cancelled";
     }
 
     private List<TaskRun<?>> failedSnapshot() {

@@ -16,6 +16,15 @@ public final class BlockingGuard {
     }
 
     /**
+     * The cheap test before {@link #check}, so that callers build their message only when it is needed.
+     *
+     * @return whether the current thread must not block
+     */
+    public static boolean forbidden() {
+        return Thread.currentThread() instanceof NonBlockingThread;
+    }
+
+    /**
      * @param what the blocking call, e.g. {@code join() of task 'x' (#3)}
      * @throws IllegalStateException on a non-blocking thread, saying what to do instead
      */

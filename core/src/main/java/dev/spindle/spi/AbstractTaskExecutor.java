@@ -376,7 +376,9 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
 
     @Override
     public void close() {
-        dev.spindle.internal.BlockingGuard.check("close() of executor '" + name + "'");
+        if (dev.spindle.internal.BlockingGuard.forbidden()) {
+            dev.spindle.internal.BlockingGuard.check("close() of executor '" + name + "'");
+        }
         TaskRun<?> current = Current.run();
         if (current != null && current.executor() == this) {
             throw new IllegalStateException("close() was called from " + current.describe()

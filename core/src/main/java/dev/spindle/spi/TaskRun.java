@@ -679,7 +679,9 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
     public T join() {
         observed = true;
         if (state != CANCELLED && !exited) {
-            BlockingGuard.check("join() of " + describe());
+            if (BlockingGuard.forbidden()) {
+                BlockingGuard.check("join() of " + describe());
+            }
             executor.awaitExit(this);
         }
         return report();
@@ -713,7 +715,9 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
     public T get(Duration timeout) throws TimeoutException {
         observed = true;
         if (state != CANCELLED && !exited) {
-            BlockingGuard.check("get(" + timeout + ") of " + describe());
+            if (BlockingGuard.forbidden()) {
+                BlockingGuard.check("get(" + timeout + ") of " + describe());
+            }
             try {
                 exitFuture().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
@@ -733,7 +737,9 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
     public T get() throws InterruptedException, ExecutionException {
         observed = true;
         if (state != CANCELLED && !exited) {
-            BlockingGuard.check("get() of " + describe());
+            if (BlockingGuard.forbidden()) {
+                BlockingGuard.check("get() of " + describe());
+            }
             exitFuture().get();
         }
         return reportChecked();
@@ -743,7 +749,9 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
     public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
         observed = true;
         if (state != CANCELLED && !exited) {
-            BlockingGuard.check("get(timeout) of " + describe());
+            if (BlockingGuard.forbidden()) {
+                BlockingGuard.check("get(timeout) of " + describe());
+            }
             exitFuture().get(timeout, unit);
         }
         return reportChecked();
