@@ -73,6 +73,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
     private static final VarHandle PHASE;
     private static final VarHandle EXTRAS;
     private static final VarHandle RUNNER;
+    private static final VarHandle BACKEND_DATA;
 
     static {
         try {
@@ -81,6 +82,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
             PHASE = l.findVarHandle(TaskRun.class, "phase", int.class);
             EXTRAS = l.findVarHandle(TaskRun.class, "extras", Extras.class);
             RUNNER = l.findVarHandle(TaskRun.class, "runner", Thread.class);
+            BACKEND_DATA = l.findVarHandle(TaskRun.class, "backendData", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -112,7 +114,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
     private int shieldDepth; // touched only by the runner thread
     private boolean cancelTransitioned; // written by the thread that won the reason CAS, read by it in cancel()
     private volatile boolean observed;
-    private volatile Object backendData;
+    private Object backendData; // release/acquire: set once, before or after the task is published
     /**
      * What most tasks never need, kept aside so that a plain task stays small: made in the constructor for a task
      * that is named, timed or reports to a listener other than its parent, else by the first thread that needs it.
@@ -619,12 +621,12 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
 
     /** @return per-backend data, e.g. the fork/join task wrapping this run */
     public Object backendData() {
-        return backendData;
+        return BACKEND_DATA.getAcquire(this);
     }
 
     /** @param data per-backend data */
     public void backendData(Object data) {
-        this.backendData = data;
+        BACKEND_DATA.setRelease(this, data);
     }
 
     /**
