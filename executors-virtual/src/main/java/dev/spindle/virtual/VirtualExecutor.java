@@ -24,6 +24,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class VirtualExecutor extends AbstractTaskExecutor {
 
     private final int limit; // Integer.MAX_VALUE when unlimited
+    private final String threadNamePrefix; // spindle-<executor>-task-
     private final ConcurrentLinkedQueue<TaskRun<?>> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicInteger running = new AtomicInteger(); // slots taken
     private final AtomicInteger threads = new AtomicInteger(); // virtual threads started and not yet ended
@@ -41,6 +42,7 @@ public final class VirtualExecutor extends AbstractTaskExecutor {
                     + "; expected 0 (no limit) or a positive number");
         }
         this.limit = maxConcurrency == 0 ? Integer.MAX_VALUE : maxConcurrency;
+        this.threadNamePrefix = "spindle-" + name + "-task-";
     }
 
     @Override
@@ -81,7 +83,7 @@ public final class VirtualExecutor extends AbstractTaskExecutor {
     private void start(TaskRun<?> run) {
         threads.incrementAndGet();
         try {
-            Thread.ofVirtual().name("spindle-" + name() + "-task-" + run.id()).start(() -> {
+            Thread.ofVirtual().name(threadNamePrefix + run.id()).start(() -> {
                 try {
                     run.run();
                 } finally {
