@@ -648,9 +648,16 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
         return observed;
     }
 
+    /** Someone saw the failure (or will: a stage handed out). */
+    private void observe() {
+        if (!observed) {
+            observed = true;
+        }
+    }
+
     /** Marks the failure as seen, e.g. because a group reported it. */
     public void markObserved() {
-        observed = true;
+        observe();
     }
 
     @Override
@@ -671,7 +678,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
     @Override
     public Throwable failure() {
         if (state == FAILED) {
-            observed = true;
+            observe();
             return (Throwable) outcome;
         }
         return null;
@@ -679,7 +686,6 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
 
     @Override
     public T join() {
-        observed = true;
         if (state != CANCELLED && !exited) {
             if (BlockingGuard.forbidden()) {
                 BlockingGuard.check("join() of " + describe());
@@ -707,7 +713,10 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
     private T report() {
         return switch (state) {
             case SUCCEEDED -> value();
-            case FAILED -> throw new TaskFailedException(describe() + " failed: " + outcome, (Throwable) outcome);
+            case FAILED -> {
+                observe(); // marked when seen, not when asked: a join that ends otherwise saw nothing
+                throw new TaskFailedException(describe() + " failed: " + outcome, (Throwable) outcome);
+            }
             case CANCELLED -> throw cancellationException();
             default -> throw new IllegalStateException(describe() + " is not done");
         };
@@ -715,7 +724,6 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
 
     @Override
     public T get(Duration timeout) throws TimeoutException {
-        observed = true;
         if (state != CANCELLED && !exited) {
             if (BlockingGuard.forbidden()) {
                 BlockingGuard.check("get(" + timeout + ") of " + describe());
@@ -737,7 +745,6 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
 
     @Override
     public T get() throws InterruptedException, ExecutionException {
-        observed = true;
         if (state != CANCELLED && !exited) {
             if (BlockingGuard.forbidden()) {
                 BlockingGuard.check("get() of " + describe());
@@ -749,7 +756,6 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
 
     @Override
     public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
-        observed = true;
         if (state != CANCELLED && !exited) {
             if (BlockingGuard.forbidden()) {
                 BlockingGuard.check("get(timeout) of " + describe());
@@ -761,6 +767,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
 
     private T reportChecked() throws ExecutionException {
         if (state == FAILED) {
+            observe();
             throw new ExecutionException(describe() + " failed: " + outcome, (Throwable) outcome);
         }
         return report();
@@ -779,7 +786,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
         if (state != FAILED) {
             throw new IllegalStateException(describe() + " has not failed: it is " + taskState());
         }
-        observed = true;
+        observe();
         return (Throwable) outcome;
     }
 
@@ -795,7 +802,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
 
     @Override
     public CompletableFuture<T> toCompletableFuture() {
-        observed = true;
+        observe();
         CompletableFuture<T> cf = new CompletableFuture<>() {
             @Override
             public boolean cancel(boolean mayInterruptIfRunning) {
