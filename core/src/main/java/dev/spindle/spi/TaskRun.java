@@ -11,6 +11,7 @@ import dev.spindle.internal.BlockingGuard;
 import dev.spindle.internal.CancelScope;
 import dev.spindle.internal.Current;
 import dev.spindle.internal.DeadlineTimer;
+import dev.spindle.internal.Jfr;
 import dev.spindle.internal.RunListener;
 import dev.spindle.internal.StatsRecorder;
 import dev.spindle.internal.TaskEvent;
@@ -87,8 +88,9 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
             throw new ExceptionInInitializerError(e);
         }
         // Load now, on the thread that creates the first task, what a task may need when it ends: loading a class
-        // on a virtual thread pins its carrier (native frames), and the JFR event class is instrumented on load.
-        new TaskEvent();
+        // on a virtual thread pins its carrier (native frames). The JFR event class only if Flight Recorder runs:
+        // loading it costs a few hundred ms (see Jfr); if a recording starts later, the first task to end loads it.
+        Jfr.preload();
         for (Class<?> c : new Class<?>[] {TaskFailedException.class, TaskCancelledException.class,
                 dev.spindle.DeadlineExceededException.class, CancelReason.class, CancelReason.Kind.class}) {
             try {
@@ -150,7 +152,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
         this.task = task;
         this.async = async;
         boolean limited = options.timeout() != null || options.deadline() != null;
-        this.timed = limited || StatsRecorder.sampled(id) || TaskEvent.wanted();
+        this.timed = limited || StatsRecorder.sampled(id) || Jfr.taskEventsWanted();
         String name = options.name();
         boolean ownListener = listener != null && listener != parent;
         if (timed || name != null || ownListener) {
@@ -397,8 +399,8 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
         }
         TaskState outcome = taskState();
         executor.recorder().exited(outcome, started);
-        TaskEvent event = new TaskEvent();
-        if (event.isEnabled()) {
+        if (Jfr.taskEventsWanted()) {
+            TaskEvent event = new TaskEvent();
             event.executor = executor.name();
             event.backend = executor.backend();
             event.task = name();
