@@ -13,6 +13,9 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -35,7 +38,7 @@ public final class WorkerMain {
     private final FrameChannel channel;
     private final ObjectInputFilter extra;
     private final AtomicReference<Running> running = new AtomicReference<>();
-    private TaskExecutor local; // made by the main thread on the first task
+    private final CompletableFuture<TaskExecutor> local;
 
     private record Running(long taskId, TaskHandle<?> handle) {
     }
@@ -62,9 +65,27 @@ public final class WorkerMain {
         }
     }
 
-    private WorkerMain(FrameChannel channel, ObjectInputFilter extra) {
+    private WorkerMain(FrameChannel channel, ObjectInputFilter extra, CompletableFuture<TaskExecutor> local) {
         this.channel = channel;
         this.extra = extra;
+        this.local = local;
+    }
+
+    /**
+     * Makes the local executor on a thread of its own while the worker connects and waits for its first task:
+     * loading Spindle's task machinery (its JFR event class above all) takes a good part of a worker's start.
+     */
+    private static CompletableFuture<TaskExecutor> warmUp() {
+        CompletableFuture<TaskExecutor> f = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("spindle-worker-warm-up").start(() -> {
+            try {
+                f.complete(Spindle.builder(LOCAL_EXECUTOR).backend("forkjoin")
+                        .set("parallelism", Integer.toString(Runtime.getRuntime().availableProcessors())).build());
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f;
     }
 
     /**
@@ -78,6 +99,7 @@ public final class WorkerMain {
         ProcessHandle.current().parent().ifPresentOrElse(
                 parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(0)),
                 () -> Runtime.getRuntime().halt(0));
+        CompletableFuture<TaskExecutor> local = warmUp();
         FrameChannel channel;
         ObjectInputFilter extra;
         try {
@@ -90,7 +112,7 @@ public final class WorkerMain {
             System.exit(2);
             return;
         }
-        new WorkerMain(channel, extra).loop();
+        new WorkerMain(channel, extra, local).loop();
     }
 
     private void loop() {
@@ -131,8 +153,16 @@ public final class WorkerMain {
         if (header.remainingNanos() != RunHeader.NO_DEADLINE) {
             options = options.withTimeout(Duration.ofNanos(Math.max(1, header.remainingNanos())));
         }
+        TaskExecutor executor;
+        try {
+            executor = local.join();
+        } catch (CompletionException | CancellationException e) {
+            reply(Frame.FAILURE, id, new IllegalStateException("the worker could not make its local executor '"
+                    + LOCAL_EXECUTOR + "': " + e.getCause(), e.getCause()));
+            return;
+        }
         Outcome outcome = new Outcome();
-        TaskHandle<Object> handle = localExecutor().submit(() -> {
+        TaskHandle<Object> handle = executor.submit(() -> {
             try {
                 Task<?> task = (Task<?>) Payload.decode(bytes, header.offset(), extra);
                 outcome.value = task.call();
@@ -154,14 +184,6 @@ public final class WorkerMain {
                 sendResult(id, outcome.value);
             }
         });
-    }
-
-    private TaskExecutor localExecutor() {
-        if (local == null) {
-            local = Spindle.builder(LOCAL_EXECUTOR).backend("forkjoin")
-                    .set("parallelism", Integer.toString(Runtime.getRuntime().availableProcessors())).build();
-        }
-        return local;
     }
 
     private void sendResult(long id, Object value) {
