@@ -86,6 +86,18 @@ public final class Spindle {
     }
 
     /**
+     * The executor running the current task: where task code forks the tasks of a group it opens, e.g.
+     * {@code TaskGroup.open(Spindle.currentExecutor().orElseThrow())}. In a worker of the {@code process} backend
+     * this is the worker's own local executor, not the pool that sent the task (see docs/process.md).
+     *
+     * @return the executor of the task whose code runs on the current thread, or empty outside tasks
+     */
+    public static java.util.Optional<TaskExecutor> currentExecutor() {
+        dev.spindle.spi.TaskRun<?> run = dev.spindle.internal.Current.run();
+        return java.util.Optional.ofNullable(run == null ? null : run.executor());
+    }
+
+    /**
      * Runs {@code task} {@code samples} times, one after the other, on the calling thread and measures how it spends
      * its time: wall time against the calling thread's CPU time. The result says whether the task is I/O-bound or
      * CPU-bound, which backends fit, and the upper bound on the speed-up from running many such tasks at once

@@ -212,10 +212,7 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
     @Override
     public void execute(Runnable command) {
         Objects.requireNonNull(command, "command");
-        start(() -> {
-            command.run();
-            return null;
-        }, TaskOptions.DEFAULTS, null, null);
+        start(Adapted.of(command, null), TaskOptions.DEFAULTS, null, null);
     }
 
     /**

@@ -22,23 +22,17 @@ final class ExecutorServiceView extends AbstractExecutorService {
 
     @Override
     public <T> Future<T> submit(Callable<T> task) {
-        return executor.submit(task::call);
+        return executor.submit(Adapted.of(task));
     }
 
     @Override
     public Future<?> submit(Runnable task) {
-        return executor.submit(() -> {
-            task.run();
-            return null;
-        });
+        return executor.submit(Adapted.of(task, null));
     }
 
     @Override
     public <T> Future<T> submit(Runnable task, T result) {
-        return executor.submit(() -> {
-            task.run();
-            return result;
-        });
+        return executor.submit(Adapted.of(task, result));
     }
 
     @Override

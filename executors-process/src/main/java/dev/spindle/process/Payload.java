@@ -72,7 +72,20 @@ final class Payload {
      * @throws ClassNotFoundException if a class is missing here
      */
     static Object decode(byte[] payload, ObjectInputFilter extraAllowed) throws IOException, ClassNotFoundException {
-        ByteArrayInputStream bytes = new ByteArrayInputStream(payload);
+        return decode(payload, 0, extraAllowed);
+    }
+
+    /**
+     * @param payload bytes holding what {@link #encode} made, from {@code offset} to the end
+     * @param offset where it starts
+     * @param extraAllowed more classes to allow, or {@code null}
+     * @return the object
+     * @throws IOException if the payload is malformed or the filter rejected a class or a limit
+     * @throws ClassNotFoundException if a class is missing here
+     */
+    static Object decode(byte[] payload, int offset, ObjectInputFilter extraAllowed)
+            throws IOException, ClassNotFoundException {
+        ByteArrayInputStream bytes = new ByteArrayInputStream(payload, offset, payload.length - offset);
         DataInputStream in = new DataInputStream(bytes);
         int n = in.readInt();
         if (n < 0 || n > 100_000) {

@@ -1,6 +1,10 @@
 package dev.spindle.process;
 
+import dev.spindle.Spindle;
 import dev.spindle.Task;
+import dev.spindle.TaskExecutor;
+import dev.spindle.TaskHandle;
+import dev.spindle.TaskOptions;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.NotSerializableException;
@@ -8,28 +12,80 @@ import java.io.ObjectInputFilter;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The main class of a worker JVM. Arguments: the control socket's path, then the {@code allow} pattern (may be
  * empty).
  *
- * <p>The main thread reads frames; each task runs on its own platform thread, which a CANCEL frame interrupts.
- * The worker exits when the control channel reaches EOF or the parent process exits, so it never outlives the
- * parent. It writes to its own stderr only when it cannot start.
+ * <p>The main thread reads frames. Each task runs as a task of the worker's own local executor (a fork/join pool,
+ * {@value #LOCAL_EXECUTOR}), with the name and the time left to its deadline that its {@link RunHeader} carries, so
+ * that inside the worker {@code Cancellation.check()}, {@code shielded}, {@code remaining()} and task groups work as
+ * in one JVM: a group the task opens forks onto that local executor ({@code Spindle.currentExecutor()}). A CANCEL
+ * frame cancels that local task, which interrupts it and reaches every group nested in it. The reply goes back once
+ * the task's code, nested groups included, has finished. The worker exits when the control channel reaches EOF or
+ * the parent process exits, so it never outlives the parent. It writes to its own stderr only when it cannot start.
  */
 public final class WorkerMain {
+
+    /** The name of the worker's local executor, where tasks run and nested groups fork. */
+    static final String LOCAL_EXECUTOR = "process-worker";
 
     private final FrameChannel channel;
     private final ObjectInputFilter extra;
     private final AtomicReference<Running> running = new AtomicReference<>();
+    private final CompletableFuture<TaskExecutor> local;
 
-    private record Running(long taskId, Thread thread) {
+    private record Running(long taskId, TaskHandle<?> handle) {
     }
 
-    private WorkerMain(FrameChannel channel, ObjectInputFilter extra) {
+    /**
+     * What the task's code did, filled in by the local task before it ends; read after its exit (which the local
+     * task's completion publishes).
+     */
+    private static final class Outcome {
+        boolean ran;
+        Object value;
+        Throwable thrown;
+    }
+
+    /**
+     * Ends every local task, whatever its code did, so that the local executor never judges the outcome itself: the
+     * parent's task does (it logs a swallowed cancellation, once). Carries nothing.
+     */
+    private static final class Ended extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Ended() {
+            super(null, null, false, false);
+        }
+    }
+
+    private WorkerMain(FrameChannel channel, ObjectInputFilter extra, CompletableFuture<TaskExecutor> local) {
         this.channel = channel;
         this.extra = extra;
+        this.local = local;
+    }
+
+    /**
+     * Makes the local executor on a thread of its own while the worker connects and waits for its first task:
+     * loading Spindle's task machinery (its JFR event class above all) takes a good part of a worker's start.
+     */
+    private static CompletableFuture<TaskExecutor> warmUp() {
+        CompletableFuture<TaskExecutor> f = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("spindle-worker-warm-up").start(() -> {
+            try {
+                f.complete(Spindle.builder(LOCAL_EXECUTOR).backend("forkjoin")
+                        .set("parallelism", Integer.toString(Runtime.getRuntime().availableProcessors())).build());
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f;
     }
 
     /**
@@ -43,6 +99,7 @@ public final class WorkerMain {
         ProcessHandle.current().parent().ifPresentOrElse(
                 parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(0)),
                 () -> Runtime.getRuntime().halt(0));
+        CompletableFuture<TaskExecutor> local = warmUp();
         FrameChannel channel;
         ObjectInputFilter extra;
         try {
@@ -55,7 +112,7 @@ public final class WorkerMain {
             System.exit(2);
             return;
         }
-        new WorkerMain(channel, extra).loop();
+        new WorkerMain(channel, extra, local).loop();
     }
 
     private void loop() {
@@ -67,7 +124,7 @@ public final class WorkerMain {
                     case Frame.CANCEL -> {
                         Running r = running.get();
                         if (r != null && r.taskId() == f.taskId()) {
-                            r.thread().interrupt(); // a late CANCEL for a finished task finds another id: ignored
+                            r.handle().cancel(); // a late CANCEL for a finished task finds another id: ignored
                         }
                     }
                     case Frame.BYE -> System.exit(0);
@@ -84,22 +141,52 @@ public final class WorkerMain {
 
     private void start(Frame f) {
         long id = f.taskId();
-        Thread t = Thread.ofPlatform().name("spindle-task-" + id).unstarted(() -> runTask(id, f.payload()));
-        running.set(new Running(id, t));
-        t.start();
-    }
-
-    private void runTask(long id, byte[] payload) {
-        Object value;
+        byte[] bytes = f.payload();
+        RunHeader.Parsed header;
         try {
-            Task<?> task = (Task<?>) Payload.decode(payload, extra);
-            value = task.call();
-        } catch (Throwable e) {
-            running.set(null);
+            header = RunHeader.parse(bytes);
+        } catch (IOException e) {
             reply(Frame.FAILURE, id, e);
             return;
         }
-        running.set(null);
+        TaskOptions options = TaskOptions.named(header.name() != null ? header.name() : "task-" + id);
+        if (header.remainingNanos() != RunHeader.NO_DEADLINE) {
+            options = options.withTimeout(Duration.ofNanos(Math.max(1, header.remainingNanos())));
+        }
+        TaskExecutor executor;
+        try {
+            executor = local.join();
+        } catch (CompletionException | CancellationException e) {
+            reply(Frame.FAILURE, id, new IllegalStateException("the worker could not make its local executor '"
+                    + LOCAL_EXECUTOR + "': " + e.getCause(), e.getCause()));
+            return;
+        }
+        Outcome outcome = new Outcome();
+        TaskHandle<Object> handle = executor.submit(() -> {
+            try {
+                Task<?> task = (Task<?>) Payload.decode(bytes, header.offset(), extra);
+                outcome.value = task.call();
+            } catch (Throwable e) {
+                outcome.thrown = e;
+            }
+            outcome.ran = true;
+            throw new Ended();
+        }, options);
+        Running r = new Running(id, handle);
+        running.set(r);
+        handle.toCompletableFuture().whenComplete((v, x) -> {
+            running.compareAndSet(r, null);
+            if (!outcome.ran) {
+                reply(Frame.FAILURE, id, x); // cancelled before it started: x says so
+            } else if (outcome.thrown != null) {
+                reply(Frame.FAILURE, id, outcome.thrown);
+            } else {
+                sendResult(id, outcome.value);
+            }
+        });
+    }
+
+    private void sendResult(long id, Object value) {
         byte[] bytes;
         try {
             bytes = Payload.encode(value);

@@ -15,7 +15,10 @@ import dev.spindle.TaskFailedException;
 import dev.spindle.TaskHandle;
 import dev.spindle.TaskOptions;
 import dev.spindle.TaskState;
+import dev.spindle.testkit.Probe;
 import java.io.NotSerializableException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -192,7 +195,15 @@ class ProcessExecutorTest {
     }
 
     static SerializableTask<Object> ignoresInterrupts() {
+        return ignoresInterrupts(null);
+    }
+
+    /** @param started told when the task's code runs in its worker, or {@code null} */
+    static SerializableTask<Object> ignoresInterrupts(Probe started) {
         return () -> {
+            if (started != null) {
+                started.mark("started");
+            }
             for (;;) {
                 try {
                     Thread.sleep(50);
@@ -205,18 +216,21 @@ class ProcessExecutorTest {
 
     @Test
     void aTaskIgnoringItsCancellationHasItsWorkerKilledAfterTheGrace() throws Exception {
+        Path dir = Files.createTempDirectory("spindle-probe-");
         try (TaskExecutor ex = pool("stubborn", "workers", "1", "cancelGrace", "300ms")) {
             long worker = ex.submit(pid()).join();
-            TaskHandle<Object> h = ex.submit(ignoresInterrupts());
-            while (h.taskState() != TaskState.RUNNING) {
-                Thread.sleep(5);
-            }
+            Probe probe = Probe.inFile(dir.resolve("events"));
+            TaskHandle<Object> h = ex.submit(ignoresInterrupts(probe));
+            probe.await("started"); // cancelled before its code runs in the worker, it would simply never run
             h.cancel();
             assertThrows(TaskCancelledException.class, h::join);
             assertEquals(TaskState.CANCELLED, h.taskState());
             long next = ex.submit(pid()).join();
             assertNotEquals(worker, next, "the stubborn task's worker was replaced");
             assertTrue(ProcessHandle.of(worker).map(p -> !p.isAlive()).orElse(true), "and is gone");
+        } finally {
+            Files.deleteIfExists(dir.resolve("events"));
+            Files.deleteIfExists(dir);
         }
     }
 

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.spindle.Cancellation;
 import dev.spindle.GroupPolicy;
 import dev.spindle.GroupTimeoutException;
-import dev.spindle.Task;
+import dev.spindle.SerializableTask;
 import dev.spindle.TaskCancelledException;
 import dev.spindle.TaskExecutor;
 import dev.spindle.TaskGroup;
@@ -26,9 +26,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** What a task group promises on every backend: structure, fail-fast, policies, nesting, timeouts. */
@@ -47,8 +44,8 @@ public abstract class GroupContract extends BackendFixture {
     @Test
     void joinReturnsTheResultsOfAllTasks() {
         try (TaskGroup g = TaskGroup.open(executor(2))) {
-            TaskHandle<Integer> a = g.fork(() -> 1);
-            TaskHandle<Integer> b = g.fork(() -> 2);
+            TaskHandle<Integer> a = g.fork(task(() -> 1));
+            TaskHandle<Integer> b = g.fork(task(() -> 2));
             g.join();
             assertEquals(3, a.join() + b.join());
         }
@@ -58,12 +55,11 @@ public abstract class GroupContract extends BackendFixture {
     void joinWaitsUntilACancelledSiblingsCodeHasFinished() {
         assumeTrue(interruptsRunningTasks(), "needs a blocked task to be interrupted");
         assumeFalse(runsOnCallerThread(), "a blocking sibling would run before the failing one");
-        CountDownLatch slowStarted = new CountDownLatch(1);
-        AtomicBoolean slowExited = new AtomicBoolean();
+        Probe p = probe();
         TaskGroupException e;
         try (TaskGroup g = TaskGroup.open(executor(2))) {
-            g.fork(() -> {
-                slowStarted.countDown();
+            g.fork(task(() -> {
+                p.mark("slow started");
                 try {
                     blockUntilInterrupted();
                 } finally {
@@ -72,16 +68,16 @@ public abstract class GroupContract extends BackendFixture {
                     while (System.nanoTime() < until) {
                         Thread.onSpinWait();
                     }
-                    slowExited.set(true);
+                    p.mark("slow exited");
                 }
                 return null;
-            });
-            await(slowStarted, "the slow sibling to start");
-            g.fork(() -> {
+            }));
+            p.await("slow started");
+            g.fork(task(() -> {
                 throw new Planted("fast failure");
-            });
+            }));
             e = assertThrows(TaskGroupException.class, g::join);
-            assertTrue(slowExited.get(), "join returned before the cancelled sibling's code finished");
+            assertEquals(1, p.count("slow exited"), "join returned before the cancelled sibling's code finished");
         }
         assertInstanceOf(Planted.class, e.getCause());
     }
@@ -91,16 +87,16 @@ public abstract class GroupContract extends BackendFixture {
         assumeTrue(interruptsRunningTasks(), "needs a blocked task to be interrupted");
         assumeFalse(runsOnCallerThread(), "the failures must happen at the same time");
         int n = 3;
-        CountDownLatch allThere = new CountDownLatch(n);
+        Probe p = probe();
         TaskGroupException e;
         try (TaskGroup g = TaskGroup.open(executor(n))) {
             for (int i = 0; i < n; i++) {
                 String name = "failure-" + i;
-                g.fork(() -> {
-                    allThere.countDown();
-                    awaitUninterruptibly(allThere);
+                g.fork(task(() -> {
+                    p.mark("there");
+                    awaitUninterruptibly(p, "there", n);
                     throw new Planted(name);
-                });
+                }));
             }
             e = assertThrows(TaskGroupException.class, g::join);
         }
@@ -111,11 +107,11 @@ public abstract class GroupContract extends BackendFixture {
         assertEquals(n - 1, e.getSuppressed().length, "no cancellation is reported as a failure");
     }
 
-    private static void awaitUninterruptibly(CountDownLatch latch) {
+    private static void awaitUninterruptibly(Probe p, String event, int times) {
         boolean interrupted = false;
         for (;;) {
             try {
-                await(latch, "all tasks");
+                p.await(event, times);
                 break;
             } catch (AssertionError e) {
                 if (!(e.getCause() instanceof InterruptedException)) {
@@ -135,13 +131,13 @@ public abstract class GroupContract extends BackendFixture {
         TaskGroupException e;
         TaskHandle<Object> sibling;
         try (TaskGroup g = TaskGroup.open(executor(2))) {
-            g.fork(() -> {
+            g.fork(task(() -> {
                 throw new Planted("the only failure");
-            });
-            sibling = g.fork(() -> {
+            }));
+            sibling = g.fork(task(() -> {
                 blockUntilInterrupted();
                 return null;
-            });
+            }));
             e = assertThrows(TaskGroupException.class, g::join);
         }
         assertEquals("the only failure", e.getCause().getMessage());
@@ -153,12 +149,11 @@ public abstract class GroupContract extends BackendFixture {
     void aSucceededTaskStaysSucceededWhenTheGroupFailsLater() {
         TaskHandle<String> first;
         try (TaskGroup g = TaskGroup.open(executor(2))) {
-            first = g.fork(() -> "kept");
-            TaskHandle<String> firstRef = first;
-            g.fork(() -> {
-                firstRef.join();
+            first = g.fork(task(() -> "kept"));
+            assertEquals("kept", first.join());
+            g.fork(task(() -> {
                 throw new Planted("later");
-            });
+            }));
             assertThrows(TaskGroupException.class, g::join);
         }
         assertEquals(TaskState.SUCCEEDED, first.taskState());
@@ -170,33 +165,39 @@ public abstract class GroupContract extends BackendFixture {
     void cancellingAGroupReachesNestedGroupsAtAnyDepth() {
         assumeTrue(allowsBlockingJoinsInTasks(), "needs tasks that join other tasks");
         int depth = 6;
-        CountDownLatch leafStarted = new CountDownLatch(1);
-        AtomicInteger interruptedLevels = new AtomicInteger();
+        Probe p = probe();
         TaskExecutor ex = executor(2);
-        GroupOnAnotherThread root = GroupOnAnotherThread.start(ex, nested(ex, depth, leafStarted, interruptedLevels));
-        await(leafStarted, "the innermost task to start");
+        GroupOnAnotherThread root = GroupOnAnotherThread.start(ex, nested(depth, p));
+        p.await("leaf started");
         root.group().cancel();
         assertInstanceOf(TaskCancelledException.class, root.outcome());
-        assertEquals(1, interruptedLevels.get(), "the innermost task was interrupted");
+        assertEquals(1, p.count("leaf interrupted"), "the innermost task was interrupted");
+        assertEquals(depth, p.count("group cancelled"), "every nested group saw the cancellation: " + p.events());
     }
 
-    private static Task<Object> nested(TaskExecutor ex, int depth, CountDownLatch leafStarted, AtomicInteger hits) {
+    private static SerializableTask<Object> nested(int depth, Probe p) {
         if (depth == 0) {
             return () -> {
-                leafStarted.countDown();
+                p.mark("leaf started");
                 try {
                     blockUntilInterrupted();
                 } catch (InterruptedException e) {
-                    hits.incrementAndGet();
+                    p.mark("leaf interrupted");
                     throw e;
                 }
                 return null;
             };
         }
         return () -> {
-            try (TaskGroup g = TaskGroup.open(ex)) {
-                g.fork(nested(ex, depth - 1, leafStarted, hits));
-                g.join();
+            try (TaskGroup g = TaskGroup.open(here())) {
+                g.fork(nested(depth - 1, p));
+                try {
+                    g.join();
+                } finally {
+                    if (g.isCancelled()) {
+                        p.mark("group cancelled");
+                    }
+                }
             }
             return null;
         };
@@ -205,64 +206,61 @@ public abstract class GroupContract extends BackendFixture {
     @Test
     void aGroupTimeoutCancelsTheTasksAndSaysSo() {
         assumeTrue(interruptsRunningTasks(), "needs a blocked task to be interrupted");
-        AtomicBoolean started = new AtomicBoolean();
-        AtomicBoolean interrupted = new AtomicBoolean();
+        Probe p = probe();
         GroupTimeoutException e;
         TaskHandle<Object> slow;
         try (TaskGroup g = TaskGroup.open(executor(2)).named("slow-group").withTimeout(Duration.ofMillis(100))) {
-            slow = g.fork(() -> {
-                started.set(true);
+            slow = g.fork(task(() -> {
+                p.mark("started");
                 try {
                     blockUntilInterrupted();
                 } catch (InterruptedException ie) {
-                    interrupted.set(true);
+                    p.mark("interrupted");
                     throw ie;
                 }
                 return null;
-            });
+            }));
             e = assertThrows(GroupTimeoutException.class, g::join);
         }
         assertTrue(e.getMessage().contains("slow-group") && e.getMessage().contains("timed out"), e.getMessage());
         // on a loaded machine the task may not have started before the timeout: then it must never start
-        assertTrue(interrupted.get() || !started.get(), "the work was stopped, not only the waiting");
+        assertTrue(p.count("interrupted") == 1 || p.count("started") == 0, "the work was stopped, not only the waiting");
         assertEquals(TaskState.CANCELLED, slow.taskState());
     }
 
     @Test
     void deadlinesAreInheritedAndTheTighterOneWins() {
-        Duration[] seen = new Duration[2];
+        Duration inherited;
+        Duration own;
         try (TaskGroup g = TaskGroup.open(executor(2)).withTimeout(Duration.ofSeconds(20))) {
-            g.fork(() -> {
-                seen[0] = Cancellation.remaining().orElseThrow();
-                return null;
-            });
-            g.fork(() -> {
-                seen[1] = Cancellation.remaining().orElseThrow();
-                return null;
-            }, TaskOptions.DEFAULTS.withTimeout(Duration.ofSeconds(5)));
+            TaskHandle<Duration> a = g.fork(task(() -> Cancellation.remaining().orElseThrow()));
+            TaskHandle<Duration> b = g.fork(task(() -> Cancellation.remaining().orElseThrow()),
+                    TaskOptions.DEFAULTS.withTimeout(Duration.ofSeconds(5)));
             g.join();
+            inherited = a.join();
+            own = b.join();
         }
-        assertTrue(seen[0].compareTo(Duration.ofSeconds(20)) <= 0 && seen[0].compareTo(Duration.ofSeconds(5)) > 0,
-                "inherits the group's deadline: " + seen[0]);
-        assertTrue(seen[1].compareTo(Duration.ofSeconds(5)) <= 0, "its own tighter timeout wins: " + seen[1]);
+        assertTrue(inherited.compareTo(Duration.ofSeconds(20)) <= 0 && inherited.compareTo(Duration.ofSeconds(5)) > 0,
+                "inherits the group's deadline: " + inherited);
+        assertTrue(own.compareTo(Duration.ofSeconds(5)) <= 0, "its own tighter timeout wins: " + own);
     }
 
     @Test
     void collectAllRunsEverythingAndKeepsEveryFailure() {
-        AtomicInteger ran = new AtomicInteger();
+        Probe p = probe();
         try (TaskGroup g = TaskGroup.open(executor(2), GroupPolicy.collectAll())) {
             for (int i = 0; i < 6; i++) {
                 int k = i;
-                g.fork(() -> {
-                    ran.incrementAndGet();
+                g.fork(task(() -> {
+                    p.mark("ran");
                     if (k % 2 == 0) {
                         throw new Planted("f" + k);
                     }
                     return k;
-                });
+                }));
             }
             g.join();
-            assertEquals(6, ran.get());
+            assertEquals(6, p.count("ran"));
             assertEquals(3, g.failures().size());
         }
     }
@@ -271,11 +269,11 @@ public abstract class GroupContract extends BackendFixture {
     void firstSuccessCancelsTheRest() {
         TaskHandle<Object> loser;
         try (TaskGroup g = TaskGroup.open(executor(2), GroupPolicy.firstSuccess())) {
-            TaskHandle<String> winner = g.fork(() -> "winner");
-            loser = g.fork(() -> {
+            TaskHandle<String> winner = g.fork(task(() -> "winner"));
+            loser = g.fork(task(() -> {
                 blockUntilInterrupted();
                 return null;
-            });
+            }));
             g.join();
             assertSame(winner, g.firstSucceeded().orElseThrow());
         }
@@ -286,13 +284,13 @@ public abstract class GroupContract extends BackendFixture {
     void aQuorumThatCannotBeReachedFailsWithEveryFailure() {
         TaskGroupException e;
         try (TaskGroup g = TaskGroup.open(executor(2), GroupPolicy.quorum(2))) {
-            g.fork(() -> "ok");
-            g.fork(() -> {
+            g.fork(task(() -> "ok"));
+            g.fork(task(() -> {
                 throw new Planted("q1");
-            });
-            g.fork(() -> {
+            }));
+            g.fork(task(() -> {
                 throw new Planted("q2");
-            });
+            }));
             e = assertThrows(TaskGroupException.class, g::join);
         }
         assertTrue(e.getMessage().contains("quorum"), e.getMessage());
@@ -304,12 +302,12 @@ public abstract class GroupContract extends BackendFixture {
     void aQuorumReachedCancelsTheRest() {
         TaskHandle<Object> extra;
         try (TaskGroup g = TaskGroup.open(executor(2), GroupPolicy.quorum(2))) {
-            g.fork(() -> 1);
-            g.fork(() -> 2);
-            extra = g.fork(() -> {
+            g.fork(task(() -> 1));
+            g.fork(task(() -> 2));
+            extra = g.fork(task(() -> {
                 blockUntilInterrupted();
                 return 3;
-            });
+            }));
             g.join();
         }
         assertEquals(TaskState.CANCELLED, extra.taskState());
@@ -319,9 +317,10 @@ public abstract class GroupContract extends BackendFixture {
     void aTaskJoiningWorkQueuedOnItsOwnBoundedPoolDoesNotDeadlock() throws Exception {
         assumeTrue(allowsBlockingJoinsInTasks(), "needs tasks that join other tasks");
         TaskExecutor ex = executor(1);
-        TaskHandle<Integer> outer = ex.submit(() -> {
+        TaskHandle<Integer> outer = ex.submit(task(() -> {
+            TaskExecutor own = here();
             int sum = 0;
-            try (TaskGroup g = TaskGroup.open(ex)) {
+            try (TaskGroup g = TaskGroup.open(own)) {
                 List<TaskHandle<Integer>> parts = new java.util.ArrayList<>();
                 for (int i = 1; i <= 10; i++) {
                     int k = i;
@@ -332,8 +331,8 @@ public abstract class GroupContract extends BackendFixture {
                     sum += p.join();
                 }
             }
-            return sum + ex.submit(() -> 100).join();
-        });
+            return sum + own.submit(() -> 100).join();
+        }));
         assertEquals(155, outer.get(PATIENCE));
     }
 
@@ -341,9 +340,9 @@ public abstract class GroupContract extends BackendFixture {
     void aFailureNobodyLookedAtIsLoggedWhenTheGroupCloses() {
         try (LogCapture log = LogCapture.start()) {
             try (TaskGroup g = TaskGroup.open(executor(2), GroupPolicy.collectAll()).named("careless")) {
-                g.fork(() -> {
+                g.fork(task(() -> {
                     throw new Planted("unseen failure");
-                });
+                }));
                 g.join();
             }
             assertTrue(log.text().contains("unseen failure") && log.text().contains("careless"),
@@ -355,22 +354,21 @@ public abstract class GroupContract extends BackendFixture {
     void closingWithoutJoinCancelsAndWaits() {
         assumeTrue(interruptsRunningTasks(), "needs a blocked task to be interrupted");
         assumeFalse(runsOnCallerThread(), "the blocking task would run at the fork");
-        CountDownLatch started = new CountDownLatch(1);
-        AtomicBoolean exited = new AtomicBoolean();
+        Probe p = probe();
         TaskHandle<Object> h;
         try (TaskGroup g = TaskGroup.open(executor(2))) {
-            h = g.fork(() -> {
-                started.countDown();
+            h = g.fork(task(() -> {
+                p.mark("started");
                 try {
                     blockUntilInterrupted();
                 } finally {
-                    exited.set(true);
+                    p.mark("exited");
                 }
                 return null;
-            });
-            await(started, "start");
+            }));
+            p.await("started");
         }
-        assertTrue(exited.get(), "close() returned only after the task's code finished");
+        assertEquals(1, p.count("exited"), "close() returned only after the task's code finished");
         assertEquals(TaskState.CANCELLED, h.taskState());
     }
 
@@ -378,7 +376,7 @@ public abstract class GroupContract extends BackendFixture {
     void forkingIntoAClosedGroupIsRefused() {
         TaskGroup g = TaskGroup.open(executor(2));
         g.join();
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> g.fork(() -> 1));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> g.fork(task(() -> 1)));
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
     }
 }

@@ -3,6 +3,7 @@ package dev.spindle.testkit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,13 +22,12 @@ import dev.spindle.TaskState;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
+import java.io.Serializable;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** What a single task handle promises on every backend: results, failures, cancellation, deadlines. */
@@ -35,7 +35,7 @@ public abstract class HandleContract extends BackendFixture {
 
     @Test
     void joinReturnsTheResultAndTheStateIsSucceeded() {
-        TaskHandle<String> h = executor(2).submit(() -> "done", TaskOptions.named("greeter"));
+        TaskHandle<String> h = executor(2).submit(task(() -> "done"), TaskOptions.named("greeter"));
         assertEquals("done", h.join());
         assertEquals(TaskState.SUCCEEDED, h.taskState());
         assertEquals("greeter", h.name());
@@ -45,74 +45,87 @@ public abstract class HandleContract extends BackendFixture {
 
     @Test
     void aFailureIsThrownAsTaskFailedExceptionWithTheCause() throws Exception {
-        IOException boom = new IOException("disk on fire");
-        TaskHandle<Object> h = executor(2).submit(() -> {
+        IOException boom = new IOException("disk on fire", new IllegalStateException("the root of it"));
+        TaskHandle<Object> h = executor(2).submit(task(() -> {
             throw boom;
-        });
+        }));
         TaskFailedException e = assertThrows(TaskFailedException.class, h::join);
-        assertSame(boom, e.getCause());
+        assertSameFailure(boom, e.getCause());
         assertEquals(TaskState.FAILED, h.taskState());
-        assertSame(boom, h.failure());
+        assertSameFailure(boom, h.failure());
         ExecutionException ee = assertThrows(ExecutionException.class, h::get);
-        assertSame(boom, ee.getCause());
+        assertSameFailure(boom, ee.getCause());
+    }
+
+    /**
+     * The very exception where tasks share the test's memory; where they cross processes, a copy with the same type,
+     * message and cause chain.
+     */
+    private void assertSameFailure(Throwable expected, Throwable actual) {
+        if (!tasksCrossProcesses()) {
+            assertSame(expected, actual);
+            return;
+        }
+        for (Throwable x = expected, a = actual; x != null || a != null; x = x.getCause(), a = a.getCause()) {
+            assertNotNull(a, "the cause chain was cut short: expected " + x);
+            assertNotNull(x, "an unexpected cause: " + a);
+            assertEquals(x.getClass(), a.getClass(), "the failure keeps its type");
+            assertEquals(x.getMessage(), a.getMessage(), "the failure keeps its message");
+        }
     }
 
     @Test
     void cancellingARunningTaskInterruptsItAndJoinThrowsAtOnce() {
         assumeTrue(interruptsRunningTasks(), "needs a blocked task to be interrupted");
         assumeFalse(runsOnCallerThread(), "the submitter never holds a running task's handle");
-        CountDownLatch started = new CountDownLatch(1);
-        CountDownLatch exited = new CountDownLatch(1);
-        AtomicBoolean interrupted = new AtomicBoolean();
-        TaskHandle<Object> h = executor(2).submit(() -> {
-            started.countDown();
+        Probe p = probe();
+        TaskHandle<Object> h = executor(2).submit(task(() -> {
+            p.mark("started");
             try {
                 blockUntilInterrupted();
             } catch (InterruptedException e) {
-                interrupted.set(true);
+                p.mark("interrupted");
                 throw e;
             } finally {
-                exited.countDown();
+                p.mark("exited");
             }
             return null;
-        });
-        await(started, "the task to start");
+        }));
+        p.await("started");
         assertTrue(h.cancel(), "cancel() of a running task returns true");
         assertEquals(TaskState.CANCELLED, h.taskState());
         assertTrue(h.isCancelled());
         assertThrows(TaskCancelledException.class, h::join);
-        await(exited, "the cancelled task's code to exit");
-        assertTrue(interrupted.get(), "the task's thread was interrupted");
+        p.await("exited");
+        assertEquals(1, p.count("interrupted"), "the task's thread was interrupted");
     }
 
     @Test
     void aCancelledPendingTaskNeverRuns() {
         assumeFalse(runsOnCallerThread(), "nothing is ever pending on this backend");
         TaskExecutor ex = executor(1);
-        CountDownLatch blockerStarted = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        ex.submit(() -> {
-            blockerStarted.countDown();
-            await(release, "the test to release the only thread");
+        Probe p = probe();
+        ex.submit(task(() -> {
+            p.mark("blocker started");
+            p.await("release");
             return null;
-        });
-        await(blockerStarted, "the blocker to occupy the only thread");
-        AtomicBoolean ran = new AtomicBoolean();
-        TaskHandle<Object> queued = ex.submit(() -> {
-            ran.set(true);
+        }));
+        p.await("blocker started");
+        TaskHandle<Object> queued = ex.submit(task(() -> {
+            p.mark("queued ran");
             return null;
-        });
+        }));
         assertEquals(TaskState.PENDING, queued.taskState());
         assertTrue(queued.cancel());
-        release.countDown();
+        p.mark("release");
         ex.close();
-        assertFalse(ran.get(), "a task cancelled while pending must never run");
+        assertEquals(0, p.count("queued ran"), "a task cancelled while pending must never run");
         assertEquals(TaskState.CANCELLED, queued.taskState());
     }
 
     @Test
     void cancellingASucceededTaskChangesNothing() {
-        TaskHandle<Integer> h = executor(2).submit(() -> 42);
+        TaskHandle<Integer> h = executor(2).submit(task(() -> 42));
         assertEquals(42, h.join());
         assertFalse(h.cancel(), "cancellation never un-happens a success");
         assertEquals(TaskState.SUCCEEDED, h.taskState());
@@ -122,92 +135,91 @@ public abstract class HandleContract extends BackendFixture {
     @Test
     void aTimeoutStopsTheWorkNotOnlyTheWaiting() {
         assumeTrue(interruptsRunningTasks(), "needs a blocked task to be interrupted");
-        AtomicBoolean started = new AtomicBoolean();
-        AtomicBoolean interrupted = new AtomicBoolean();
-        TaskHandle<Object> h = executor(2).submit(() -> {
-            started.set(true);
+        Probe p = probe();
+        TaskHandle<Object> h = executor(2).submit(task(() -> {
+            p.mark("started");
             try {
                 blockUntilInterrupted();
             } catch (InterruptedException e) {
-                interrupted.set(true);
+                p.mark("interrupted");
                 throw e;
             }
             return null;
-        }, TaskOptions.named("slow").withTimeout(Duration.ofMillis(100)));
+        }), TaskOptions.named("slow").withTimeout(Duration.ofMillis(100)));
         DeadlineExceededException e = assertThrows(DeadlineExceededException.class, h::join);
         assertTrue(e.getMessage().contains("slow"), e.getMessage());
         awaitExit(h);
         // on a loaded machine the task may not have started before its deadline: then it must never start
-        assertTrue(interrupted.get() || !started.get(), "the timed-out task was interrupted");
+        assertTrue(p.count("interrupted") == 1 || p.count("started") == 0, "the timed-out task was interrupted");
     }
 
     @Test
     void cancellationCheckStopsACpuLoop() {
-        CountDownLatch looping = new CountDownLatch(1);
-        AtomicReference<Throwable> seen = new AtomicReference<>();
-        GroupOnAnotherThread g = GroupOnAnotherThread.start(executor(2), () -> {
-            looping.countDown();
+        Probe p = probe();
+        GroupOnAnotherThread g = GroupOnAnotherThread.start(executor(2), task(() -> {
+            p.mark("looping");
             try {
                 for (;;) {
                     Cancellation.check();
                     Thread.onSpinWait();
                 }
             } catch (TaskCancelledException e) {
-                seen.set(e);
+                p.mark("check threw");
                 throw e;
             }
-        });
-        await(looping, "the loop to start");
+        }));
+        p.await("looping");
         g.group().cancel();
         assertInstanceOf(TaskCancelledException.class, g.outcome());
-        assertInstanceOf(TaskCancelledException.class, seen.get(), "Cancellation.check() ended the loop");
+        assertEquals(1, p.count("check threw"), "Cancellation.check() ended the loop");
     }
 
     @Test
     void shieldedCleanupIsNotInterruptedAndTheCancellationArrivesAfterIt() {
         assumeTrue(interruptsRunningTasks(), "needs a blocked task to be interrupted");
-        CountDownLatch inShield = new CountDownLatch(1);
-        CountDownLatch afterCancel = new CountDownLatch(1);
-        AtomicBoolean cleanupFinished = new AtomicBoolean();
-        AtomicBoolean cancelledInsideShield = new AtomicBoolean(true);
-        AtomicBoolean interruptedAfterShield = new AtomicBoolean();
-        GroupOnAnotherThread g = GroupOnAnotherThread.start(executor(2), () -> {
+        Probe p = probe();
+        GroupOnAnotherThread g = GroupOnAnotherThread.start(executor(2), task(() -> {
             Cancellation.shielded(() -> {
-                inShield.countDown();
-                await(afterCancel, "the group to be cancelled"); // an interrupt here would fail the test
-                cancelledInsideShield.set(Cancellation.isCancelled());
+                p.mark("in shield");
+                p.await("cancelled"); // an interrupt here would fail the test
+                if (Cancellation.isCancelled()) {
+                    p.mark("looked cancelled inside the shield");
+                }
                 Cancellation.check(); // shielded: does not throw
-                cleanupFinished.set(true);
+                p.mark("cleanup finished");
                 return null;
             });
-            interruptedAfterShield.set(Thread.currentThread().isInterrupted());
+            if (Thread.currentThread().isInterrupted()) {
+                p.mark("interrupted after the shield");
+            }
             Cancellation.check();
             return null;
-        });
-        await(inShield, "the task to enter its shield");
+        }));
+        p.await("in shield");
         g.group().cancel();
-        afterCancel.countDown();
+        p.mark("cancelled");
         assertInstanceOf(TaskCancelledException.class, g.outcome());
-        assertTrue(cleanupFinished.get(), "shielded code ran to its end");
-        assertFalse(cancelledInsideShield.get(), "inside the shield the task does not look cancelled");
-        assertTrue(interruptedAfterShield.get(), "the cancellation was delivered when the shield ended");
+        assertEquals(1, p.count("cleanup finished"), "shielded code ran to its end");
+        assertEquals(0, p.count("looked cancelled inside the shield"),
+                "inside the shield the task does not look cancelled");
+        assertEquals(1, p.count("interrupted after the shield"), "the cancellation was delivered when the shield ended");
     }
 
     @Test
     void aTaskThatSwallowsItsCancellationIsReportedOnceAtWarn() {
         assumeTrue(interruptsRunningTasks(), "needs a blocked task to be interrupted");
-        CountDownLatch blocked = new CountDownLatch(1);
+        Probe p = probe();
         try (LogCapture log = LogCapture.start()) {
-            GroupOnAnotherThread g = GroupOnAnotherThread.start(executor(2), () -> {
+            GroupOnAnotherThread g = GroupOnAnotherThread.start(executor(2), task(() -> {
                 try {
-                    blocked.countDown();
+                    p.mark("blocked");
                     blockUntilInterrupted();
                 } catch (InterruptedException swallowed) {
                     // the bug this report exists for
                 }
                 return "ignored";
-            });
-            await(blocked, "the task to block");
+            }));
+            p.await("blocked");
             g.group().cancel();
             assertInstanceOf(TaskCancelledException.class, g.outcome());
             TaskHandle<?> h = g.group().tasks().get(0);
@@ -221,14 +233,14 @@ public abstract class HandleContract extends BackendFixture {
     @Test
     void getWithATimeoutStopsTheWaitingButNotTheWork() throws Exception {
         assumeFalse(runsOnCallerThread(), "the submitter only gets the handle once the task is done");
-        CountDownLatch release = new CountDownLatch(1);
-        TaskHandle<String> h = executor(2).submit(() -> {
-            await(release, "release");
+        Probe p = probe();
+        TaskHandle<String> h = executor(2).submit(task(() -> {
+            p.await("release");
             return "finished";
-        });
+        }));
         assertThrows(TimeoutException.class, () -> h.get(Duration.ofMillis(20)));
         assertFalse(h.isDone(), "the work goes on after the waiter's timeout");
-        release.countDown();
+        p.mark("release");
         assertEquals("finished", h.get(PATIENCE));
     }
 
@@ -236,14 +248,14 @@ public abstract class HandleContract extends BackendFixture {
     void cancellingTheCompletableFutureCancelsTheTask() {
         assumeTrue(interruptsRunningTasks(), "needs a blocked task to be interrupted");
         assumeFalse(runsOnCallerThread(), "the submitter only gets the handle once the task is done");
-        CountDownLatch started = new CountDownLatch(1);
-        TaskHandle<Object> h = executor(2).submit(() -> {
-            started.countDown();
+        Probe p = probe();
+        TaskHandle<Object> h = executor(2).submit(task(() -> {
+            p.mark("started");
             blockUntilInterrupted();
             return null;
-        });
+        }));
         CompletableFuture<Object> cf = h.toCompletableFuture();
-        await(started, "start");
+        p.await("started");
         cf.cancel(true);
         assertEquals(TaskState.CANCELLED, h.taskState());
         awaitExit(h);
@@ -253,24 +265,27 @@ public abstract class HandleContract extends BackendFixture {
     void theExecutorServiceViewsFuturesReachTheWork() throws Exception {
         assumeTrue(interruptsRunningTasks(), "needs a blocked task to be interrupted");
         assumeFalse(runsOnCallerThread(), "the submitter only gets the future once the task is done");
-        CountDownLatch started = new CountDownLatch(1);
-        AtomicBoolean interrupted = new AtomicBoolean();
-        CountDownLatch exited = new CountDownLatch(1);
-        Future<?> f = executor(2).asExecutorService().submit(() -> {
-            started.countDown();
+        Probe p = probe();
+        Future<?> f = executor(2).asExecutorService().submit(runnable(() -> {
+            p.mark("started");
             try {
                 blockUntilInterrupted();
             } catch (InterruptedException e) {
-                interrupted.set(true);
+                p.mark("interrupted");
             } finally {
-                exited.countDown();
+                p.mark("exited");
             }
-        });
-        await(started, "start");
+        }));
+        p.await("started");
         assertTrue(f.cancel(false), "even cancel(false) stops the work: Spindle always interrupts");
-        await(exited, "exit");
-        assertTrue(interrupted.get());
-        assertEquals(7, executor(2).asExecutorService().submit(() -> 7).get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS));
+        p.await("exited");
+        assertEquals(1, p.count("interrupted"));
+        SerializableCallable<Integer> seven = () -> 7;
+        assertEquals(7, executor(2).asExecutorService().submit(seven).get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /** A {@link Callable} that can travel to another process. */
+    private interface SerializableCallable<T> extends Callable<T>, Serializable {
     }
 
     /**

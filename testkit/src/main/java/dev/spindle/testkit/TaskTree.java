@@ -1,14 +1,16 @@
 package dev.spindle.testkit;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
 /**
  * A random tree of task groups and leaf tasks for the property tests: what each leaf does and how the groups nest.
- * Immutable; its {@code toString} is what jqwik prints for a failing case.
+ * Immutable and serializable (it travels with its tasks to a child JVM); its {@code toString} is what jqwik prints
+ * for a failing case.
  */
-public sealed interface TaskTree {
+public sealed interface TaskTree extends Serializable {
 
     /** What a leaf task does. */
     enum Kind {
@@ -37,10 +39,17 @@ public sealed interface TaskTree {
     /** The failure a FAIL leaf throws. */
     final class LeafFailure extends RuntimeException {
         private static final long serialVersionUID = 1L;
+        private final int id;
 
         /** @param id the leaf */
         public LeafFailure(int id) {
             super("leaf " + id + " failed", null, false, false);
+            this.id = id;
+        }
+
+        /** @return the leaf that threw it */
+        public int id() {
+            return id;
         }
     }
 

@@ -2,7 +2,8 @@ package dev.spindle.testkit;
 
 import dev.spindle.GroupTimeoutException;
 import dev.spindle.MapOptions;
-import dev.spindle.Task;
+import dev.spindle.SerializableFunction;
+import dev.spindle.SerializableTask;
 import dev.spindle.TaskCancelledException;
 import dev.spindle.TaskExecutor;
 import dev.spindle.TaskGroup;
@@ -10,25 +11,31 @@ import dev.spindle.TaskGroupException;
 import dev.spindle.TaskHandle;
 import dev.spindle.TaskState;
 import dev.spindle.testkit.TaskTree.Group;
-import dev.spindle.testkit.TaskTree.Kind;
 import dev.spindle.testkit.TaskTree.Leaf;
 import dev.spindle.testkit.TaskTree.LeafFailure;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
+import net.jqwik.api.lifecycle.AfterProperty;
+import net.jqwik.api.lifecycle.LifecycleContext;
+import net.jqwik.api.lifecycle.SkipExecutionHook;
 
 /**
  * The group semantics checked over random trees of tasks (depth, width, work, which leaves fail, hang or swallow
@@ -44,6 +51,8 @@ import net.jqwik.api.constraints.IntRange;
  * </ul>
  */
 public abstract class TaskTreeProperties {
+
+    private final Map<String, TaskExecutor> reused = new HashMap<>();
 
     /**
      * @param name the executor's name
@@ -62,52 +71,101 @@ public abstract class TaskTreeProperties {
         return 2;
     }
 
+    /**
+     * @return whether tasks run in another process: their probes are then file-backed, and each executor is made
+     *     once per property and parallelism and reused across tries (starting processes is what would cost), instead
+     *     of once per try
+     */
+    protected boolean tasksCrossProcesses() {
+        return false;
+    }
+
+    /** @return whether {@code mapStreaming} runs serializable functions on this backend */
+    protected boolean runsMap() {
+        return true;
+    }
+
     /** How a run is disturbed from outside. */
     enum Strike { NONE, CANCEL, TIMEOUT }
+
+    private TaskExecutor executor(String name, int parallelism) {
+        if (!tasksCrossProcesses()) {
+            return create(name, parallelism);
+        }
+        return reused.computeIfAbsent(name + "-" + parallelism, n -> create(n, parallelism));
+    }
+
+    private void doneWith(TaskExecutor ex) {
+        if (!tasksCrossProcesses()) {
+            ex.shutdownNow();
+        }
+    }
+
+    @AfterProperty
+    void shutDownReusedExecutors() {
+        reused.values().forEach(TaskExecutor::shutdownNow);
+        reused.clear();
+    }
+
+    private <T> T withProbe(Function<Probe, T> body) {
+        if (!tasksCrossProcesses()) {
+            return body.apply(Probe.inMemory());
+        }
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("spindle-probe-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a directory for the probe", e);
+        }
+        try {
+            return body.apply(Probe.inFile(dir.resolve("events")));
+        } finally {
+            BackendFixture.deleteProbeDir(dir);
+        }
+    }
 
     @Property(tries = 80)
     void groupSemanticsHoldOnRandomTrees(@ForAll long seed, @ForAll @IntRange(min = 1, max = 3) int parallelism,
             @ForAll @IntRange(min = 0, max = 2) int strikeIndex, @ForAll @IntRange(min = 0, max = 6) int cancelAfter) {
         Strike strike = Strike.values()[strikeIndex];
         Group tree = TaskTree.random(seed, maxDepth(), 4, strike != Strike.NONE && interruptsRunningTasks());
-        TaskExecutor ex = create("tree", parallelism);
+        TaskExecutor ex = executor("tree", parallelism);
         try {
-            check(ex, tree, strike, cancelAfter);
+            withProbe(probe -> {
+                check(ex, tree, strike, cancelAfter, probe);
+                return null;
+            });
         } finally {
-            ex.shutdownNow();
+            doneWith(ex);
         }
     }
 
-    private void check(TaskExecutor ex, Group tree, Strike strike, int cancelAfter) {
-        Run run = new Run(ex);
+    private static void check(TaskExecutor ex, Group tree, Strike strike, int cancelAfter, Probe probe) {
         TaskGroup root = TaskGroup.open(ex).named("root");
         if (strike == Strike.TIMEOUT || tree.blocks()) {
             root.withTimeout(Duration.ofMillis(strike == Strike.TIMEOUT ? 5 + cancelAfter * 5 : 200));
         }
+        List<TaskHandle<Object>> handles = new ArrayList<>();
         Throwable thrown = null;
-        Set<Integer> startedAtReturn;
-        Set<Integer> exitedAtReturn;
+        List<String> atReturn;
         Thread canceller = null;
         if (strike == Strike.CANCEL) {
             canceller = Thread.ofPlatform().daemon().start(() -> {
-                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (run.started.size() < cancelAfter && !run.joined && System.nanoTime() < until) {
-                    Thread.onSpinWait();
-                }
+                probe.awaitUntil(() -> probe.count("root joined") > 0 || ids(probe.events(), "started-").size()
+                        >= cancelAfter, Duration.ofSeconds(10));
                 root.cancel();
             });
         }
         try (root) {
             for (var child : tree.children()) {
-                run.handles.add(root.fork(run.task(child)));
+                handles.add(root.fork(new TreeTask(child, probe)));
             }
             root.join();
         } catch (RuntimeException e) {
             thrown = e;
         } finally {
-            startedAtReturn = Set.copyOf(run.started);
-            exitedAtReturn = Set.copyOf(run.exited);
-            run.joined = true;
+            atReturn = probe.events();
+            probe.mark("root joined");
         }
         if (canceller != null) {
             try {
@@ -117,31 +175,34 @@ public abstract class TaskTreeProperties {
             }
         }
         String ctx = " [tree=" + tree + ", strike=" + strike + ", thrown=" + thrown + "]";
-        if (!exitedAtReturn.containsAll(startedAtReturn)) {
+        if (!ids(atReturn, "exited-").containsAll(ids(atReturn, "started-"))) {
             throw new AssertionError("join returned while started leaves were still running" + ctx);
         }
-        for (TaskHandle<?> h : run.handles) {
-            if (!h.taskState().isTerminal()) {
-                throw new AssertionError(h + " is not terminal after join" + ctx);
-            }
+        List<String> violations = probe.events().stream().filter(e -> e.startsWith("violation")).toList();
+        if (!violations.isEmpty()) {
+            throw new AssertionError(violations + ctx);
         }
+        for (String v : verify(tree, handles, thrown == null)) {
+            throw new AssertionError(v + ctx);
+        }
+        Set<Integer> failed = ids(probe.events(), "failed-");
         if (thrown == null) {
-            if (!run.failures.isEmpty()) {
-                throw new AssertionError("join returned normally although leaves failed: " + run.failures + ctx);
-            }
-            for (var e : run.leafHandles.entrySet()) {
-                if (e.getValue().taskState() != TaskState.SUCCEEDED) {
-                    throw new AssertionError("join returned normally but leaf " + e.getKey() + " is "
-                            + e.getValue().taskState() + ctx);
-                }
+            if (!failed.isEmpty()) {
+                throw new AssertionError("join returned normally although leaves failed: " + failed + ctx);
             }
             return;
         }
         Set<Throwable> reachable = Collections.newSetFromMap(new IdentityHashMap<>());
         collect(thrown, reachable);
-        for (LeafFailure f : run.failures) {
-            if (!reachable.contains(f)) {
-                throw new AssertionError("the failure of " + f.getMessage() + " was swallowed" + ctx);
+        Set<Integer> reported = new HashSet<>();
+        for (Throwable t : reachable) {
+            if (t instanceof LeafFailure f) {
+                reported.add(f.id());
+            }
+        }
+        for (int id : failed) {
+            if (!reported.contains(id)) {
+                throw new AssertionError("the failure of leaf " + id + " was swallowed" + ctx);
             }
         }
         for (Throwable s : thrown.getSuppressed()) {
@@ -166,6 +227,37 @@ public abstract class TaskTreeProperties {
         }
     }
 
+    /** @return the ids in events {@code prefix + id} */
+    private static Set<Integer> ids(List<String> events, String prefix) {
+        Set<Integer> ids = new HashSet<>();
+        for (String e : events) {
+            if (e.startsWith(prefix)) {
+                ids.add(Integer.parseInt(e.substring(prefix.length())));
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * What must hold for a group's handles once its join returned: every one is terminal, and if the join returned
+     * normally every leaf succeeded.
+     *
+     * @return the violations, empty if none
+     */
+    private static List<String> verify(Group group, List<TaskHandle<Object>> handles, boolean returnedNormally) {
+        List<String> violations = new ArrayList<>();
+        for (int i = 0; i < handles.size(); i++) {
+            TaskHandle<Object> h = handles.get(i);
+            TaskState state = h.taskState();
+            if (!state.isTerminal()) {
+                violations.add("violation: " + h + " is not terminal after its group's join");
+            } else if (returnedNormally && group.children().get(i) instanceof Leaf l && state != TaskState.SUCCEEDED) {
+                violations.add("violation: the join returned normally but leaf " + l.id() + " is " + state);
+            }
+        }
+        return violations;
+    }
+
     private static void collect(Throwable t, Set<Throwable> into) {
         if (t == null || !into.add(t)) {
             return;
@@ -183,50 +275,51 @@ public abstract class TaskTreeProperties {
         return t;
     }
 
-    /** The bookkeeping of one run. */
-    private static final class Run {
-        final TaskExecutor ex;
-        final Set<Integer> started = ConcurrentHashMap.newKeySet();
-        final Set<Integer> exited = ConcurrentHashMap.newKeySet();
-        final List<LeafFailure> failures = Collections.synchronizedList(new ArrayList<>());
-        final List<TaskHandle<?>> handles = Collections.synchronizedList(new ArrayList<>());
-        final Map<Integer, TaskHandle<?>> leafHandles = new ConcurrentHashMap<>();
-        volatile boolean joined;
+    /**
+     * A node of the tree as a task. A group opens a task group on the executor running it ({@link BackendFixture#here()})
+     * and records in the probe what its own join must guarantee; a leaf records when it starts, fails and exits.
+     * Serializable, so it runs the same in a child JVM.
+     *
+     * @param node the node
+     * @param probe where it reports
+     */
+    private record TreeTask(TaskTree node, Probe probe) implements SerializableTask<Object> {
 
-        Run(TaskExecutor ex) {
-            this.ex = ex;
+        @Override
+        public Object call() throws Exception {
+            return node instanceof Leaf leaf ? leaf(leaf) : group((Group) node);
         }
 
-        Task<Object> task(TaskTree node) {
-            if (node instanceof Leaf leaf) {
-                return () -> leaf(leaf);
-            }
-            Group g = (Group) node;
-            return () -> {
-                try (TaskGroup group = TaskGroup.open(ex)) {
-                    for (TaskTree child : g.children()) {
-                        TaskHandle<Object> h = group.fork(task(child));
-                        handles.add(h);
-                        if (child instanceof Leaf l) {
-                            leafHandles.put(l.id(), h);
-                        }
-                    }
-                    group.join();
+        private Object group(Group g) throws Exception {
+            List<TaskHandle<Object>> handles = new ArrayList<>();
+            Throwable thrown = null;
+            try (TaskGroup group = TaskGroup.open(BackendFixture.here())) {
+                for (TaskTree child : g.children()) {
+                    handles.add(group.fork(new TreeTask(child, probe)));
                 }
-                return null;
-            };
+                group.join();
+            } catch (Exception | Error e) {
+                thrown = e;
+            }
+            verify(g, handles, thrown == null).forEach(probe::mark);
+            if (thrown instanceof Exception e) {
+                throw e;
+            }
+            if (thrown instanceof Error e) {
+                throw e;
+            }
+            return null;
         }
 
         private Object leaf(Leaf leaf) throws InterruptedException {
-            started.add(leaf.id());
+            probe.mark("started-" + leaf.id());
             try {
                 switch (leaf.kind()) {
                     case SUCCEED -> spin(leaf.workMicros());
                     case FAIL -> {
                         spin(leaf.workMicros());
-                        LeafFailure f = new LeafFailure(leaf.id());
-                        failures.add(f);
-                        throw f;
+                        probe.mark("failed-" + leaf.id());
+                        throw new LeafFailure(leaf.id());
                     }
                     case HANG -> BackendFixture.blockUntilInterrupted();
                     case STUBBORN -> {
@@ -240,7 +333,7 @@ public abstract class TaskTreeProperties {
                 }
                 return leaf.id();
             } finally {
-                exited.add(leaf.id());
+                probe.mark("exited-" + leaf.id());
             }
         }
 
@@ -252,30 +345,56 @@ public abstract class TaskTreeProperties {
         }
     }
 
+    /** Skips a property of a backend whose {@link #runsMap()} answers no. */
+    static final class SkipUnlessMapRuns implements SkipExecutionHook {
+        @Override
+        public SkipResult shouldBeSkipped(LifecycleContext context) {
+            Class<?> c = context.optionalContainerClass().orElseThrow();
+            try {
+                var constructor = c.getDeclaredConstructor();
+                constructor.setAccessible(true);
+                if (!((TaskTreeProperties) constructor.newInstance()).runsMap()) {
+                    return SkipResult.skip("mapStreaming is not available on this backend yet");
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot ask " + c.getName() + " whether it runs map", e);
+            }
+            return SkipResult.doNotSkip();
+        }
+    }
+
     @Property(tries = 40)
+    @AddLifecycleHook(SkipUnlessMapRuns.class)
     void mapStreamingNeverHasMoreThanItsWindowInFlight(@ForAll @IntRange(min = 1, max = 3) int parallelism,
             @ForAll @IntRange(min = 1, max = 16) int window, @ForAll @IntRange(min = 0, max = 200) int items,
             @ForAll boolean ordered) {
-        TaskExecutor ex = create("window", parallelism);
-        AtomicInteger unconsumed = new AtomicInteger();
-        AtomicLong worst = new AtomicLong();
+        TaskExecutor ex = executor("window", parallelism);
         MapOptions options = (ordered ? MapOptions.ordered() : MapOptions.unordered()).withMaxInFlight(window);
-        try (Stream<Integer> s = ex.mapStreaming(i -> {
-            worst.accumulateAndGet(unconsumed.incrementAndGet(), Math::max);
-            return i;
-        }, IntStream.range(0, items).boxed().toList(), options)) {
-            long count = s.map(i -> {
-                unconsumed.decrementAndGet();
-                return i;
-            }).toList().size();
-            if (count != items) {
-                throw new AssertionError("expected " + items + " results, got " + count);
+        long worst = withProbe(probe -> {
+            long max = 0;
+            SerializableFunction<Integer, int[]> fn = i -> {
+                probe.mark("produced");
+                List<String> now = probe.events();
+                long produced = now.stream().filter("produced"::equals).count();
+                return new int[] {i, (int) (produced - (now.size() - produced))};
+            };
+            try (Stream<int[]> s = ex.mapStreaming(fn, IntStream.range(0, items).boxed().toList(), options)) {
+                long count = 0;
+                for (int[] r : (Iterable<int[]>) s::iterator) {
+                    probe.mark("consumed");
+                    max = Math.max(max, r[1]);
+                    count++;
+                }
+                if (count != items) {
+                    throw new AssertionError("expected " + items + " results, got " + count);
+                }
+            } finally {
+                doneWith(ex);
             }
-        } finally {
-            ex.shutdownNow();
-        }
-        if (worst.get() > window) {
-            throw new AssertionError(worst.get() + " items in flight with a window of " + window);
+            return max;
+        });
+        if (worst > window) {
+            throw new AssertionError(worst + " items in flight with a window of " + window);
         }
     }
 }
