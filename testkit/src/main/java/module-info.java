@@ -8,6 +8,8 @@ module dev.spindle.testkit {
     requires transitive org.junit.jupiter.api;
     requires transitive net.jqwik.api;
 
+    uses java.util.spi.ToolProvider; // javap, for Monitors
+
     exports dev.spindle.testkit;
     opens dev.spindle.testkit to org.junit.platform.commons, net.jqwik.engine;
 }
