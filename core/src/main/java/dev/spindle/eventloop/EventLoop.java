@@ -56,7 +56,7 @@ public final class EventLoop extends AbstractTaskExecutor {
         this.slowThreshold = Objects.requireNonNull(slowThreshold, "slowThreshold");
         this.strict = strict;
         this.toThreadSlots = new AsyncSemaphore(name + "-toThread", toThreadCapacity);
-        this.runner = new LoopRunner(name);
+        this.runner = new LoopRunner(name, this); // the loop thread starts below, after every field is set
         runner.start();
         if (!slowThreshold.isZero()) {
             new SlowStepWatchdog(runner, name, slowThreshold).start();
@@ -73,6 +73,7 @@ public final class EventLoop extends AbstractTaskExecutor {
 
     /**
      * Python's {@code asyncio.run(main())}: starts a loop, runs {@code main} on it to completion, closes the loop.
+     * {@code main} reaches the loop with {@link #current()}.
      *
      * @param main the async entry point
      * @param <T> its result type
@@ -83,6 +84,22 @@ public final class EventLoop extends AbstractTaskExecutor {
         try (EventLoop loop = create("main")) {
             return loop.submitAsync(main).join();
         }
+    }
+
+    /**
+     * Python's {@code asyncio.get_running_loop()}: the loop whose thread calls this. Code started by
+     * {@link #run(AsyncTask)} reaches its loop this way, to {@link #sleep}, {@link #submitAsync} or {@link #toThread}.
+     *
+     * @return the loop running the current step
+     * @throws IllegalStateException if the current thread is not an event loop's thread
+     */
+    public static EventLoop current() {
+        if (Thread.currentThread() instanceof LoopThread t) {
+            return t.loop();
+        }
+        throw new IllegalStateException("EventLoop.current() was called on thread '" + Thread.currentThread().getName()
+                + "', which runs no event loop; call it from loop code (a task, an async task or a step of the loop), "
+                + "or keep a reference to the loop you created");
     }
 
     // ---------------------------------------------------------------- tasks

@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * moves it from {@code SLEEPING} to {@code AWAKE} pays for an unpark or a selector wake-up. Both sides order a
  * write before a read through volatile/CAS operations, so either the loop sees the item or the producer sees
  * {@code SLEEPING}: no wake-up is lost, and producers of a busy loop pay nothing.
+ *
+ * <p>The slow-step watchdog learns what the loop does from {@link LoopProgress}, which the loop updates twice per step
+ * without a fence or a clock read, on cache lines of its own.
  */
 final class LoopRunner implements Runnable {
 
@@ -49,14 +52,11 @@ final class LoopRunner implements Runnable {
     private volatile boolean stopping;
     private volatile boolean stopNow;
 
-    // what the loop runs now, for the slow-step watchdog
-    volatile long stepStartNanos; // 0 when idle
-    volatile Object stepOwner;
-    volatile long stepCount;
+    final LoopProgress progress = new LoopProgress(); // what the loop runs now, for the slow-step watchdog
 
-    LoopRunner(String name) {
+    LoopRunner(String name, EventLoop owner) {
         this.name = name;
-        this.thread = new LoopThread(this, name);
+        this.thread = new LoopThread(this, name, owner);
     }
 
     void start() {
@@ -199,6 +199,7 @@ final class LoopRunner implements Runnable {
             if (stopping && queue.isEmpty()) {
                 return;
             }
+            progress.idle();
             WAKE.setVolatile(this, SLEEPING);
             if (!queue.isEmpty() || stopping) {
                 WAKE.setVolatile(this, AWAKE);
@@ -227,6 +228,9 @@ final class LoopRunner implements Runnable {
     }
 
     private int runDueTimers() {
+        if (timers.isEmpty()) {
+            return 0; // the common case of a busy loop: no clock read
+        }
         int ran = 0;
         long now = System.nanoTime();
         LoopTimer t;
@@ -271,15 +275,13 @@ final class LoopRunner implements Runnable {
     }
 
     private void step(Runnable r) {
-        stepOwner = r;
-        stepStartNanos = Math.max(1, System.nanoTime());
-        stepCount++;
+        long seq = progress.stepStarts(r);
         try {
             r.run();
         } catch (Throwable e) {
             LOG.error("event loop '{}': a step threw; the loop goes on", name, e);
         } finally {
-            stepStartNanos = 0;
+            progress.stepEnded(seq);
         }
     }
 }

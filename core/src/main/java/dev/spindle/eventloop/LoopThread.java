@@ -6,11 +6,18 @@ import dev.spindle.internal.BlockingGuard;
 final class LoopThread extends Thread implements BlockingGuard.NonBlockingThread {
 
     private final String loopName;
+    private final EventLoop loop;
 
-    LoopThread(Runnable body, String loopName) {
+    LoopThread(Runnable body, String loopName, EventLoop loop) {
         super(body, "spindle-loop-" + loopName);
         this.loopName = loopName;
+        this.loop = loop;
         setDaemon(true);
+    }
+
+    /** @return the loop this thread runs */
+    EventLoop loop() {
+        return loop;
     }
 
     @Override

@@ -52,6 +52,17 @@ class EventLoopTest {
     }
 
     @Test
+    void currentIsTheRunningLoopOnItsThreadAndRefusedElsewhere() throws Exception {
+        assertSame(loop, loop.submit(EventLoop::current).join());
+        assertEquals("slept on main", EventLoop.run(() -> {
+            EventLoop main = EventLoop.current();
+            return main.sleep(Duration.ofMillis(1)).thenApply(v -> "slept on " + main.name());
+        }));
+        IllegalStateException e = assertThrows(IllegalStateException.class, EventLoop::current);
+        assertTrue(e.getMessage().contains("runs no event loop"), e.getMessage());
+    }
+
+    @Test
     void anAsyncTaskEndsWhenItsStageCompletesAndSleepDoesNotBlockTheLoop() throws Exception {
         List<String> trail = new java.util.concurrent.CopyOnWriteArrayList<>();
         TaskHandle<String> slow = loop.submitAsync(() -> loop.sleep(Duration.ofMillis(50))
