@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -124,9 +125,35 @@ public final class EventLoop extends AbstractTaskExecutor {
         return startAsync(task::call, options, null, null);
     }
 
+    /**
+     * Runs {@code command} on the loop as a plain step, not as a task: Netty's {@code execute}, asyncio's
+     * {@code loop.call_soon_threadsafe}. This is what makes the loop a cheap {@link java.util.concurrent.Executor}
+     * for {@code CompletableFuture.thenApplyAsync(fn, loop)} and the like: no handle, no node in the cancellation tree,
+     * no statistics. So, unlike a task: {@link dev.spindle.Spindle#currentTask()} is empty inside it,
+     * {@link #stats()} does not count it, and a failure is logged at ERROR at once (the loop goes on) instead of when
+     * the loop closes. Like a task: steps submitted by one thread run in submission order, {@link #close()} runs it,
+     * {@link #shutdownNow()} drops it if it has not run, the watchdog reports it if it holds the loop too long. For a
+     * handle, submit a task ({@link #submit}).
+     *
+     * @param command what to run on the loop; must not block
+     * @throws java.util.concurrent.RejectedExecutionException if the loop is closing (called from outside it) or shut
+     *     down
+     */
+    @Override
+    public void execute(Runnable command) {
+        Objects.requireNonNull(command, "command");
+        if ((isShutdown() && !inLoop()) || !runner.execute(command)) {
+            throw new RejectedExecutionException("event loop '" + name() + "' is closing or shut down and accepts no "
+                    + "new steps; call execute(...) before close(), or create a new loop");
+        }
+    }
+
     @Override
     protected void dispatch(TaskRun<?> run) {
-        runner.execute(run);
+        if (!runner.execute(run)) {
+            throw new RejectedExecutionException("event loop '" + name() + "' has stopped and cannot run "
+                    + run.describe());
+        }
     }
 
     @Override
@@ -310,6 +337,19 @@ public final class EventLoop extends AbstractTaskExecutor {
     protected boolean awaitMachinery(Duration timeout) throws InterruptedException {
         runner.thread.join(Math.max(1, timeout.toMillis()));
         return !runner.thread.isAlive();
+    }
+
+    /** @return whether the loop is closed and its thread has ended: every step it accepted has run or was dropped */
+    @Override
+    public boolean isTerminated() {
+        return super.isTerminated() && !runner.thread.isAlive();
+    }
+
+    @Override
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        return super.awaitTermination(timeout)
+                && awaitMachinery(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
 
     @Override

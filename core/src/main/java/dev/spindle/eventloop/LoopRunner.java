@@ -9,6 +9,7 @@ import java.nio.channels.Selector;
 import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jctools.queues.varhandle.MpscUnboundedVarHandleArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,10 +48,11 @@ final class LoopRunner implements Runnable {
     private final PriorityQueue<LoopTimer> timers = new PriorityQueue<>(); // loop thread only
     final LoopThread thread;
     private volatile int wake = AWAKE;
-    private final java.util.concurrent.locks.ReentrantLock lateConsumer = new java.util.concurrent.locks.ReentrantLock();
+    private final ReentrantLock lateConsumer = new ReentrantLock(); // consumes the queue once the loop has ended
     private volatile Selector selector; // created on the loop thread on first use; read by wakers
     private volatile boolean stopping;
     private volatile boolean stopNow;
+    private volatile boolean exited; // the loop has begun its last pass; see execute()
 
     final LoopProgress progress = new LoopProgress(); // what the loop runs now, for the slow-step watchdog
 
@@ -67,16 +69,29 @@ final class LoopRunner implements Runnable {
         return Thread.currentThread() == thread;
     }
 
-    /** Enqueues a step; any thread. After {@link #stopNow}, steps are dropped. */
-    void execute(Runnable step) {
+    /**
+     * Enqueues a step; any thread.
+     *
+     * <p>The end of the loop races with late producers: the loop announces {@code exited} (volatile write) and then
+     * runs what is in the queue until it is empty; a producer enqueues (a CAS) and then reads {@code exited}. Either
+     * the loop's last pass sees the step, or the producer sees {@code exited} and, once the loop's thread has ended,
+     * takes what is left in the queue itself: bookkeeping ({@link Delivery}) runs, other steps are dropped.
+     *
+     * @param step what to run
+     * @return {@code false} if the step will not run: the loop was stopped at once ({@code shutdownNow}), or it had
+     *     ended when the step arrived; {@code true} if it runs, or was still pending when {@code shutdownNow} dropped
+     *     it
+     */
+    boolean execute(Runnable step) {
         if (stopNow) {
             LOG.debug("event loop '{}' is stopped; dropped {}", name, step);
-            return;
+            return false;
         }
         queue.offer(step);
         if (wake == SLEEPING && Thread.currentThread() != thread && WAKE.compareAndSet(this, SLEEPING, AWAKE)) {
             wakeUp();
         }
+        return !exited || lateArrival(step);
     }
 
     /** A step that must run even when the loop stops at once: cancellation bookkeeping. */
@@ -87,32 +102,73 @@ final class LoopRunner implements Runnable {
         }
     }
 
-    /** Enqueues cancellation bookkeeping; it runs even if the loop is being stopped at once. */
+    /** Enqueues cancellation bookkeeping; it runs even if the loop is being stopped at once, or has ended. */
     void executeDelivery(Runnable step) {
-        queue.offer(new Delivery(step));
+        Delivery d = new Delivery(step);
+        queue.offer(d);
         if (Thread.currentThread() != thread && WAKE.compareAndSet(this, SLEEPING, AWAKE)) {
             wakeUp();
         }
-        if (!thread.isAlive()) {
-            // the loop ended meanwhile: nobody else will run it. The queue has one consumer at a time: the loop
-            // while it lives, then whoever holds this lock.
-            lateConsumer.lock();
-            try {
-                runDeliveries();
-            } finally {
-                lateConsumer.unlock();
-            }
+        if (exited) {
+            lateArrival(d);
         }
     }
 
-    private void runDeliveries() {
+    /**
+     * A producer saw {@code exited} after enqueueing {@code step}: the loop's last pass may or may not have taken it.
+     * Waits for the loop's thread to end, then consumes what is left (one consumer at a time: the loop while it
+     * lives, then whoever holds {@link #lateConsumer}).
+     *
+     * @return whether {@code step} was taken by the loop's last pass (it ran, or {@code shutdownNow} dropped it)
+     */
+    private boolean lateArrival(Runnable step) {
+        if (Thread.currentThread() == thread) {
+            return true; // a step of the last pass: that pass runs until the queue is empty
+        }
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true; // the last pass is short; the flag is restored below
+            }
+        }
+        boolean mine = false;
+        lateConsumer.lock();
+        try {
+            for (Runnable r; (r = queue.poll()) != null; ) {
+                if (r instanceof Delivery d) {
+                    runDelivery(d);
+                } else if (r == step && !mine) {
+                    mine = true;
+                } else {
+                    LOG.debug("event loop '{}' had ended when {} arrived; dropped", name, r);
+                }
+            }
+        } finally {
+            lateConsumer.unlock();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return !mine;
+    }
+
+    private void runDelivery(Delivery d) {
+        try {
+            d.run();
+        } catch (Throwable e) {
+            LOG.error("event loop '{}': cancellation bookkeeping threw", name, e);
+        }
+    }
+
+    /** The loop's last pass: runs what is queued until the queue is empty; after shutdownNow, bookkeeping only. */
+    private void lastPass() {
         for (Runnable r; (r = queue.poll()) != null; ) {
             if (r instanceof Delivery d) {
-                try {
-                    d.run();
-                } catch (Throwable e) {
-                    LOG.error("event loop '{}': cancellation bookkeeping threw", name, e);
-                }
+                runDelivery(d);
+            } else if (!stopNow) {
+                step(r);
             }
         }
     }
@@ -163,6 +219,9 @@ final class LoopRunner implements Runnable {
         try {
             loop();
         } finally {
+            exited = true; // before the last pass: see execute()
+            lastPass();
+            progress.idle();
             Selector s = selector;
             if (s != null) {
                 try {
@@ -174,7 +233,6 @@ final class LoopRunner implements Runnable {
             for (LoopTimer t; (t = timers.poll()) != null; ) {
                 t.cancel();
             }
-            runDeliveries(); // other steps are dropped; bookkeeping must still happen
         }
     }
 
@@ -185,7 +243,7 @@ final class LoopRunner implements Runnable {
             }
             int ran = runDueTimers();
             Runnable step;
-            while (ran < BATCH && (step = queue.poll()) != null) {
+            while (ran < BATCH && !stopNow && (step = queue.poll()) != null) { // shutdownNow drops the rest at once
                 step(step);
                 ran++;
             }

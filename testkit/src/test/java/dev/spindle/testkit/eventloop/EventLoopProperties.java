@@ -59,6 +59,99 @@ class EventLoopProperties {
         }
     }
 
+    /**
+     * The three ways in (a task, a plain {@code execute} step, {@code runOnLoop}) share one queue: a producer that
+     * mixes them still sees its steps run in the order it submitted them.
+     */
+    @Property(tries = 30)
+    void stepsOfOneProducerRunInSubmissionOrderWhateverWayTheyEnter(@ForAll long seed,
+            @ForAll @IntRange(min = 1, max = 4) int producers, @ForAll @IntRange(min = 1, max = 400) int perProducer)
+            throws Exception {
+        EventLoop loop = new EventLoop("mixed-order", java.time.Duration.ZERO, false, 4);
+        List<long[]> seen = new ArrayList<>(); // touched only on the loop
+        try {
+            List<Thread> threads = new ArrayList<>();
+            for (int p = 0; p < producers; p++) {
+                int producer = p;
+                Random way = new Random(seed + p);
+                threads.add(Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < perProducer; i++) {
+                        long[] step = {producer, i};
+                        switch (way.nextInt(3)) {
+                            case 0 -> loop.submit(() -> seen.add(step));
+                            case 1 -> loop.execute(() -> seen.add(step));
+                            default -> loop.runOnLoop(() -> seen.add(step));
+                        }
+                    }
+                }));
+            }
+            for (Thread t : threads) {
+                t.join(TimeUnit.SECONDS.toMillis(30));
+            }
+        } finally {
+            loop.close();
+        }
+        if (seen.size() != producers * perProducer) {
+            throw new AssertionError("ran " + seen.size() + " of " + producers * perProducer + " steps");
+        }
+        long[] last = new long[producers];
+        java.util.Arrays.fill(last, -1);
+        for (long[] s : seen) {
+            if (s[1] != last[(int) s[0]] + 1) {
+                throw new AssertionError("producer " + s[0] + ": step " + s[1] + " ran after step " + last[(int) s[0]]);
+            }
+            last[(int) s[0]] = s[1];
+        }
+    }
+
+    /**
+     * {@code execute} racing {@code close()} from other threads: each call either throws
+     * {@link java.util.concurrent.RejectedExecutionException} or its step runs, exactly once. A step is never
+     * accepted and then silently lost, even when it arrives while the loop ends.
+     */
+    @Property(tries = 40)
+    void executeRacingCloseEitherRunsOrIsRejected(@ForAll @IntRange(min = 1, max = 4) int producers,
+            @ForAll @IntRange(min = 0, max = 300) int closeAfter) throws Exception {
+        EventLoop loop = new EventLoop("racing-close", java.time.Duration.ZERO, false, 4);
+        AtomicInteger ran = new AtomicInteger();
+        AtomicInteger accepted = new AtomicInteger();
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                try {
+                    go.await();
+                    for (int i = 0; i < 100_000; i++) {
+                        loop.execute(ran::incrementAndGet);
+                        accepted.incrementAndGet();
+                    }
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // the loop is closing: this producer stops
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+        go.countDown();
+        while (accepted.get() < closeAfter && threads.stream().anyMatch(Thread::isAlive)) {
+            Thread.onSpinWait();
+        }
+        loop.close();
+        for (Thread t : threads) {
+            t.join(TimeUnit.SECONDS.toMillis(30));
+            if (t.isAlive()) {
+                throw new AssertionError("a producer is still running 30 s after close()");
+            }
+        }
+        if (!loop.isTerminated()) {
+            throw new AssertionError("close() returned but the loop is not terminated");
+        }
+        if (ran.get() != accepted.get()) {
+            throw new AssertionError(accepted.get() + " execute() calls returned normally but " + ran.get()
+                    + " steps ran");
+        }
+    }
+
     @Property(tries = 60)
     void asyncSemaphoreNeitherLeaksNorInventsPermits(@ForAll long seed, @ForAll @IntRange(min = 1, max = 4) int permits,
             @ForAll @IntRange(min = 1, max = 60) int acquirers) throws Exception {

@@ -302,6 +302,167 @@ class EventLoopTest {
     }
 
     @Test
+    void executeRunsAPlainStepInOrderWithTasksAndFailuresDoNotStopTheLoop() throws Exception {
+        List<String> trail = new ArrayList<>(); // touched only on the loop
+        AtomicReference<Object> taskSeen = new AtomicReference<>("unset");
+        loop.execute(() -> trail.add("step 1"));
+        loop.submit(() -> trail.add("task 2"));
+        loop.execute(() -> {
+            taskSeen.set(Spindle.currentTask().orElse(null));
+            trail.add("step 3");
+        });
+        try (LogCapture log = LogCapture.start()) {
+            loop.execute(() -> {
+                throw new IllegalStateException("a step that fails");
+            });
+            loop.execute(() -> trail.add("step 5"));
+            assertEquals(List.of("step 1", "task 2", "step 3", "step 5"), loop.submit(() -> List.copyOf(trail))
+                    .get(Duration.ofSeconds(30)));
+            assertTrue(log.text().contains("a step that fails"), "a failed step is logged at once:\n" + log.text());
+        }
+        assertEquals(null, taskSeen.get(), "a plain step runs outside any task");
+    }
+
+    @Test
+    void executeFromOutsideIsRejectedOnceTheLoopIsClosingButLoopCodeMayStillSchedule() throws Exception {
+        EventLoop l = new EventLoop("rejecting", Duration.ZERO, false, 4);
+        AtomicInteger ran = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        l.submitAsync(() -> l.toThread(() -> release.await(30, TimeUnit.SECONDS)).thenApply(v -> {
+            l.execute(ran::incrementAndGet); // accepted work scheduling more while the loop closes
+            return v;
+        }));
+        Thread closer = Thread.ofPlatform().start(l::close);
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!l.isShutdown() && System.nanoTime() < until) {
+            Thread.onSpinWait();
+        }
+        var e = assertThrows(java.util.concurrent.RejectedExecutionException.class, () -> l.execute(() -> { }));
+        assertTrue(e.getMessage().contains("'rejecting'") && e.getMessage().contains("before close()"), e.getMessage());
+        release.countDown();
+        closer.join(TimeUnit.SECONDS.toMillis(30));
+        assertTrue(l.isTerminated());
+        assertEquals(1, ran.get(), "the step the closing task scheduled ran before close() returned");
+    }
+
+    @Test
+    void closeRunsTasksAndStepsQueuedBehindABusyStep() throws Exception {
+        EventLoop l = new EventLoop("draining", Duration.ZERO, false, 4);
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        l.execute(() -> {
+            busy.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS); // holds the loop so that what follows stays queued
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(busy.await(30, TimeUnit.SECONDS));
+        List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+        TaskHandle<String> task = l.submit(() -> {
+            ran.add("task");
+            return "done";
+        });
+        l.execute(() -> ran.add("step"));
+        l.runOnLoop(() -> ran.add("runOnLoop"));
+        Thread closer = Thread.ofPlatform().start(l::close);
+        release.countDown();
+        closer.join(TimeUnit.SECONDS.toMillis(30));
+        assertTrue(l.isTerminated());
+        assertEquals("done", task.join());
+        assertEquals(List.of("task", "step", "runOnLoop"), ran);
+    }
+
+    @Test
+    void shutdownNowCancelsQueuedTasksDropsQueuedStepsAndCancelsTimers() throws Exception {
+        EventLoop l = new EventLoop("dropping", Duration.ZERO, false, 4);
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        l.execute(() -> {
+            busy.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(busy.await(30, TimeUnit.SECONDS));
+        AtomicInteger ran = new AtomicInteger();
+        TaskHandle<Object> queued = l.submit(() -> ran.incrementAndGet());
+        l.execute(ran::incrementAndGet);
+        l.runOnLoop(ran::incrementAndGet);
+        l.schedule(Duration.ofMillis(1), ran::incrementAndGet);
+        l.shutdownNow();
+        release.countDown();
+        assertTrue(l.awaitTermination(Duration.ofSeconds(30)));
+        assertEquals(TaskState.CANCELLED, queued.taskState());
+        assertThrows(TaskCancelledException.class, queued::join);
+        assertEquals(0, ran.get(), "no pending step, task or timer ran after shutdownNow");
+        assertThrows(java.util.concurrent.RejectedExecutionException.class, () -> l.execute(() -> { }));
+    }
+
+    @Test
+    void shutdownOfTheExecutorServiceViewTerminatesOnlyOnceQueuedStepsRan() throws Exception {
+        EventLoop l = new EventLoop("viewed", Duration.ZERO, false, 4);
+        var service = l.asExecutorService();
+        AtomicInteger ran = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        service.execute(() -> {
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ran.incrementAndGet();
+        });
+        for (int i = 0; i < 100; i++) {
+            service.execute(ran::incrementAndGet);
+        }
+        service.shutdown();
+        assertTrue(!service.isTerminated(), "steps are still queued");
+        release.countDown();
+        assertTrue(service.awaitTermination(30, TimeUnit.SECONDS));
+        assertEquals(101, ran.get());
+    }
+
+    @Test
+    void theWatchdogIsOffWithAZeroThreshold() throws Exception {
+        try (LogCapture log = LogCapture.start()) {
+            EventLoop quiet = new EventLoop("quiet", Duration.ZERO, false, 4);
+            try {
+                assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(
+                        t -> t.getName().equals("spindle-loop-quiet-watchdog")), "no watchdog thread is started");
+                quiet.submit(() -> {
+                    Thread.sleep(150);
+                    return null;
+                }, dev.spindle.TaskOptions.named("slow-but-allowed")).get(Duration.ofSeconds(30));
+            } finally {
+                quiet.close();
+            }
+            assertTrue(log.linesContaining("slow-but-allowed").isEmpty(), log.text());
+        }
+        try (var configured = Spindle.builder("quiet-cfg").backend("eventloop").set("slowTaskThreshold", "0")
+                .build()) {
+            configured.submit(() -> null).join();
+            assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(
+                    t -> t.getName().equals("spindle-loop-quiet-cfg-watchdog")), "slowTaskThreshold=0 turns it off");
+        }
+    }
+
+    @Test
+    void theFirstStepOfAnAsyncTaskRunsInsideItsTask() throws Exception {
+        AtomicReference<Object> seen = new AtomicReference<>();
+        TaskHandle<String> h = loop.submitAsync(() -> {
+            seen.set(Spindle.currentTask().orElse(null));
+            Cancellation.check();
+            return loop.sleep(Duration.ofMillis(1)).thenApply(v -> "slept");
+        });
+        assertEquals("slept", h.get(Duration.ofSeconds(30)));
+        assertSame(h, seen.get());
+    }
+
+    @Test
     void theBackendIsFoundByConfiguration() {
         try (var ex = Spindle.builder("cfg").backend("eventloop").set("toThreadCapacity", "2").build()) {
             assertNotNull(ex);
