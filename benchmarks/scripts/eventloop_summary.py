@@ -31,21 +31,21 @@ def main(paths):
 
     print("\n## execute() throughput, tasks/us (higher is better)")
     for b in ("ExecuteThroughput.oneProducer", "ExecuteThroughput.fourProducers"):
-        for impl in ("spindle-execute", "spindle-runOnLoop", "netty-execute"):
+        for impl in ("spindle-execute", "spindle-submit", "netty-execute"):
             vals = [r[(b, impl)] for r in runs]
             print(f"{b:32s} {impl:18s} " + " | ".join(f"{v['score']:.1f} ± {v['err']:.1f}" for v in vals)
                   + f"   median {med(v['score'] for v in vals):.1f}")
-        for impl in ("spindle-execute", "spindle-runOnLoop"):
+        for impl in ("spindle-execute", "spindle-submit"):
             rs = [r[(b, impl)]["score"] / r[(b, "netty-execute")]["score"] for r in runs]
             print(f"    {impl}/netty: " + " ".join(f"{x:.2f}" for x in rs) + f"   median {med(rs):.2f}")
 
     print("\n## 1,000,000 chained steps, ms/op = ns/step (lower is better)")
     b = "ChainedSteps.chain"
-    for impl in ("spindle-runOnLoop", "spindle-execute", "netty-execute"):
+    for impl in ("spindle-execute", "spindle-submit", "netty-execute"):
         vals = [r[(b, impl)] for r in runs]
         print(f"{impl:18s} " + " | ".join(f"{v['score']:.1f} ± {v['err']:.1f}" for v in vals)
               + f"   median {med(v['score'] for v in vals):.1f}")
-    for impl in ("spindle-runOnLoop", "spindle-execute"):
+    for impl in ("spindle-execute", "spindle-submit"):
         rs = [r[(b, impl)]["score"] / r[(b, "netty-execute")]["score"] for r in runs]
         print(f"    time {impl}/netty: " + " ".join(f"{x:.2f}" for x in rs) + f"   median {med(rs):.2f}")
 

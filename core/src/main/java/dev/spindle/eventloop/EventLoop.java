@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>{@link #submit} runs a synchronous task as one step; {@link #submitAsync} runs an {@link AsyncTask} whose
- *       stage ends the task; steps submitted by one thread run in submission order.</li>
+ *       stage ends the task; {@link #execute} and {@link #runOnLoop} run a plain step, outside any task; steps
+ *       submitted by one thread run in submission order, whichever way they enter.</li>
  *   <li>{@link #sleep} and {@link #schedule} never block the loop; {@link #toThread} runs blocking code on virtual
  *       threads (at most {@code toThreadCapacity} at once) and delivers its result on the loop.</li>
  *   <li>A blocking {@code join}/{@code get}/{@code TaskGroup.join} called on the loop's thread throws
@@ -35,6 +36,9 @@ import java.util.concurrent.TimeUnit;
  *       task and the loop's stack; in strict mode such a task fails with {@link EventLoopBlockedException}.</li>
  *   <li>{@link #close()} runs the accepted work to its end; {@link #shutdownNow()} cancels pending steps and
  *       timers.</li>
+ *   <li>Only the first step of an async task (its {@link AsyncTask#call()}) runs inside the task: callbacks chained
+ *       on stages run in the context of whatever completes the stage, often outside any task (see
+ *       {@link AsyncTask}).</li>
  * </ul>
  *
  * <p>This class is thread-safe: any thread may submit, schedule or cancel.

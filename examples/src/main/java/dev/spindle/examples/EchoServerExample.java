@@ -45,7 +45,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-/** asyncio's echo server and its clients in Spindle: see the comment at the top of the file. */
+/**
+ * Python's {@code asyncio.start_server} echo server and its {@code asyncio.open_connection} clients, in Spindle: a
+ * TCP echo server on loopback driven by one {@link EventLoop} through NIO, and a client that opens
+ * {@code --connections} connections (default 1,000). See the comment at the top of the file.
+ */
 public final class EchoServerExample {
 
     /** The largest message the client sends: it writes all of it before reading, so it must fit the socket buffers. */

@@ -42,7 +42,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
-/** asyncio's producer/consumer over a bounded queue in Spindle: see the comment at the top of the file. */
+/**
+ * Python's asyncio producer/consumer over {@code asyncio.Queue(maxsize)}, in Spindle: producer and consumer tasks on one
+ * {@link EventLoop} around a bounded {@link AsyncQueue}, whose {@code put} waits while it is full (back-pressure). See
+ * the comment at the top of the file.
+ */
 public final class ProducerConsumerExample {
 
     /** An item: which producer made it, and its sequence number there. */

@@ -23,8 +23,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * score in ms/op is also the cost of one step in ns.
  *
  * <ul>
- *   <li>{@code spindle-runOnLoop}: each step calls {@code loop.runOnLoop(next)}</li>
- *   <li>{@code spindle-execute}: each step calls {@code loop.execute(next)}: every step a full Spindle task</li>
+ *   <li>{@code spindle-execute}: each step calls {@code loop.execute(next)}: a plain step</li>
+ *   <li>{@code spindle-submit}: each step calls {@code loop.submit(...)}: every step a full Spindle task;
+ *       informational</li>
  *   <li>{@code netty-execute}: each step calls Netty's {@code loop.execute(next)}, from inside the loop</li>
  * </ul>
  */
@@ -38,7 +39,7 @@ public class ChainedStepsBenchmark {
 
     static final int STEPS = 1_000_000;
 
-    @Param({"spindle-runOnLoop", "spindle-execute", "netty-execute"})
+    @Param({"spindle-execute", "spindle-submit", "netty-execute"})
     public String impl;
 
     private Loops loops;
@@ -47,13 +48,13 @@ public class ChainedStepsBenchmark {
     @Setup
     public void setUp() {
         Executor next = switch (impl) {
-            case "spindle-runOnLoop" -> {
-                loops = Loops.ofSpindle(false);
-                yield loops.spindle()::runOnLoop;
-            }
             case "spindle-execute" -> {
                 loops = Loops.ofSpindle(false);
                 yield loops.spindle();
+            }
+            case "spindle-submit" -> {
+                loops = Loops.ofSpindle(false);
+                yield Loops.asTasks(loops.spindle());
             }
             case "netty-execute" -> {
                 loops = Loops.ofNetty();

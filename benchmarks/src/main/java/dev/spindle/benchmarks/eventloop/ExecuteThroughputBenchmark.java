@@ -26,9 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * each task increments a plain field of its producer's state (loop thread only) and the producer checks the count.
  *
  * <ul>
- *   <li>{@code spindle-execute}: {@code EventLoop.execute(r)}, the {@code Executor} method: every task is a full
- *       Spindle task (handle, cancellation tree, statistics)</li>
- *   <li>{@code spindle-runOnLoop}: {@code EventLoop.runOnLoop(r)}, a plain step of the loop, outside any task</li>
+ *   <li>{@code spindle-execute}: {@code EventLoop.execute(r)}, the {@code Executor} method: a plain step of the loop</li>
+ *   <li>{@code spindle-submit}: {@code EventLoop.submit(task)}: a full Spindle task per call (handle, cancellation
+ *       tree, statistics); informational</li>
  *   <li>{@code netty-execute}: Netty's {@code IoEventLoop.execute(r)}, a plain step of its loop</li>
  * </ul>
  * Score: tasks per µs, summed over the producer threads; higher is better.
@@ -44,7 +44,7 @@ public class ExecuteThroughputBenchmark {
 
     static final int BATCH = 10_000;
 
-    @Param({"spindle-execute", "spindle-runOnLoop", "netty-execute"})
+    @Param({"spindle-execute", "spindle-submit", "netty-execute"})
     public String impl;
 
     private Loops loops;
@@ -57,9 +57,9 @@ public class ExecuteThroughputBenchmark {
                 loops = Loops.ofSpindle(false);
                 target = loops.spindle();
             }
-            case "spindle-runOnLoop" -> {
+            case "spindle-submit" -> {
                 loops = Loops.ofSpindle(false);
-                target = loops.spindle()::runOnLoop;
+                target = Loops.asTasks(loops.spindle());
             }
             case "netty-execute" -> {
                 loops = Loops.ofNetty();

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.Pipe;
 import java.nio.channels.SelectionKey;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -52,6 +53,14 @@ final class Loops implements AutoCloseable {
         System.err.println("# netty: hasUnsafe=" + PlatformDependent.hasUnsafe() + ", task queue "
                 + PlatformDependent.newMpscQueue().getClass().getSimpleName());
         return l;
+    }
+
+    /** @return an {@code Executor} that submits each runnable to {@code loop} as a full Spindle task */
+    static Executor asTasks(EventLoop loop) {
+        return r -> loop.submit(() -> {
+            r.run();
+            return null;
+        });
     }
 
     EventLoop spindle() {

@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code submitJoin}: the library's own round trip: Spindle {@code loop.submit(task).join()}, Netty
  *       {@code loop.submit(callable).get()}</li>
- *   <li>{@code executeSpin}: the bare hand-off: {@code runOnLoop(r)} / {@code execute(r)} of a task that sets a
+ *   <li>{@code executeSpin}: the bare hand-off: {@code execute(r)} on either loop of a task that sets a
  *       volatile flag, which the submitter spins on; no waiting machinery of either library is involved</li>
  * </ul>
  * {@code spindle} waits in {@code LockSupport.park} (a loop with no channel); {@code spindle-nio} has a channel
@@ -63,7 +63,7 @@ public class WakeUpLatencyBenchmark {
             case "netty" -> Loops.ofNetty();
             default -> throw new IllegalArgumentException("unknown impl " + impl);
         };
-        bare = loops.spindle() != null ? loops.spindle()::runOnLoop : loops.netty();
+        bare = loops.spindle() != null ? loops.spindle() : loops.netty();
     }
 
     @TearDown

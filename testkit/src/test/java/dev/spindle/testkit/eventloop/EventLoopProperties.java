@@ -27,36 +27,10 @@ class EventLoopProperties {
     @Property(tries = 40)
     void stepsOfOneProducerRunInSubmissionOrder(@ForAll @IntRange(min = 1, max = 4) int producers,
             @ForAll @IntRange(min = 1, max = 500) int perProducer) throws Exception {
-        EventLoop loop = new EventLoop("order", java.time.Duration.ZERO, false, 4);
-        List<long[]> seen = new ArrayList<>(); // touched only on the loop
-        try {
-            List<Thread> threads = new ArrayList<>();
-            for (int p = 0; p < producers; p++) {
-                int producer = p;
-                threads.add(Thread.ofPlatform().start(() -> {
-                    for (int i = 0; i < perProducer; i++) {
-                        long seq = i;
-                        loop.submit(() -> seen.add(new long[] {producer, seq}));
-                    }
-                }));
-            }
-            for (Thread t : threads) {
-                t.join(TimeUnit.SECONDS.toMillis(30));
-            }
-        } finally {
-            loop.close();
-        }
-        if (seen.size() != producers * perProducer) {
-            throw new AssertionError("ran " + seen.size() + " of " + producers * perProducer + " steps");
-        }
-        long[] last = new long[producers];
-        java.util.Arrays.fill(last, -1);
-        for (long[] s : seen) {
-            if (s[1] != last[(int) s[0]] + 1) {
-                throw new AssertionError("producer " + s[0] + ": step " + s[1] + " ran after step " + last[(int) s[0]]);
-            }
-            last[(int) s[0]] = s[1];
-        }
+        assertEachProducersStepsRunInOrder(producers, perProducer, (loop, step, p, i) -> loop.submit(() -> {
+            step.run();
+            return null;
+        }));
     }
 
     /**
@@ -67,21 +41,34 @@ class EventLoopProperties {
     void stepsOfOneProducerRunInSubmissionOrderWhateverWayTheyEnter(@ForAll long seed,
             @ForAll @IntRange(min = 1, max = 4) int producers, @ForAll @IntRange(min = 1, max = 400) int perProducer)
             throws Exception {
-        EventLoop loop = new EventLoop("mixed-order", java.time.Duration.ZERO, false, 4);
+        assertEachProducersStepsRunInOrder(producers, perProducer, (loop, step, p, i) -> {
+            switch (new java.util.SplittableRandom(seed + 1_000_003L * p + i).nextInt(3)) {
+                case 0 -> loop.submit(() -> {
+                    step.run();
+                    return null;
+                });
+                case 1 -> loop.execute(step);
+                default -> loop.runOnLoop(step);
+            }
+        });
+    }
+
+    /** How producer {@code p} hands its {@code i}-th step to the loop. */
+    private interface Way {
+        void submit(EventLoop loop, Runnable step, int p, int i);
+    }
+
+    private static void assertEachProducersStepsRunInOrder(int producers, int perProducer, Way way) throws Exception {
+        EventLoop loop = new EventLoop("order", java.time.Duration.ZERO, false, 4);
         List<long[]> seen = new ArrayList<>(); // touched only on the loop
         try {
             List<Thread> threads = new ArrayList<>();
             for (int p = 0; p < producers; p++) {
                 int producer = p;
-                Random way = new Random(seed + p);
                 threads.add(Thread.ofPlatform().start(() -> {
                     for (int i = 0; i < perProducer; i++) {
                         long[] step = {producer, i};
-                        switch (way.nextInt(3)) {
-                            case 0 -> loop.submit(() -> seen.add(step));
-                            case 1 -> loop.execute(() -> seen.add(step));
-                            default -> loop.runOnLoop(() -> seen.add(step));
-                        }
+                        way.submit(loop, () -> seen.add(step), producer, i);
                     }
                 }));
             }

@@ -345,20 +345,29 @@ class EventLoopTest {
         assertEquals(1, ran.get(), "the step the closing task scheduled ran before close() returned");
     }
 
-    @Test
-    void closeRunsTasksAndStepsQueuedBehindABusyStep() throws Exception {
-        EventLoop l = new EventLoop("draining", Duration.ZERO, false, 4);
+    /**
+     * Holds {@code l}'s thread in a step until the returned latch is released, so that what is submitted meanwhile
+     * stays queued. Returns once the step runs.
+     */
+    private static CountDownLatch holdTheLoop(EventLoop l) throws InterruptedException {
         CountDownLatch busy = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         l.execute(() -> {
             busy.countDown();
             try {
-                release.await(30, TimeUnit.SECONDS); // holds the loop so that what follows stays queued
+                release.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         });
         assertTrue(busy.await(30, TimeUnit.SECONDS));
+        return release;
+    }
+
+    @Test
+    void closeRunsTasksAndStepsQueuedBehindABusyStep() throws Exception {
+        EventLoop l = new EventLoop("draining", Duration.ZERO, false, 4);
+        CountDownLatch release = holdTheLoop(l);
         List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
         TaskHandle<String> task = l.submit(() -> {
             ran.add("task");
@@ -377,17 +386,7 @@ class EventLoopTest {
     @Test
     void shutdownNowCancelsQueuedTasksDropsQueuedStepsAndCancelsTimers() throws Exception {
         EventLoop l = new EventLoop("dropping", Duration.ZERO, false, 4);
-        CountDownLatch busy = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        l.execute(() -> {
-            busy.countDown();
-            try {
-                release.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        assertTrue(busy.await(30, TimeUnit.SECONDS));
+        CountDownLatch release = holdTheLoop(l);
         AtomicInteger ran = new AtomicInteger();
         TaskHandle<Object> queued = l.submit(() -> ran.incrementAndGet());
         l.execute(ran::incrementAndGet);
@@ -460,6 +459,30 @@ class EventLoopTest {
         });
         assertEquals("slept", h.get(Duration.ofSeconds(30)));
         assertSame(h, seen.get());
+    }
+
+    /**
+     * The documented limit (docs/eventloop.md, "Limits"; {@link AsyncTask}): a callback runs in the context of
+     * whatever completes its stage. Should this change, the documentation must change with it.
+     */
+    @Test
+    void aCallbackRunsInTheContextOfWhatCompletesItsStage() throws Exception {
+        AsyncQueue<String> queue = new AsyncQueue<>(1);
+        AtomicReference<Object> afterSleep = new AtomicReference<>("unset");
+        AtomicReference<Object> afterTake = new AtomicReference<>("unset");
+        TaskHandle<String> taker = loop.submitAsync(() -> queue.take().thenApply(item -> {
+            afterTake.set(Spindle.currentTask().orElse(null));
+            return item;
+        }));
+        TaskHandle<String> sleeper = loop.submitAsync(() -> loop.sleep(Duration.ofMillis(1)).thenApply(v -> {
+            afterSleep.set(Spindle.currentTask().orElse(null));
+            return "slept";
+        }));
+        assertEquals("slept", sleeper.get(Duration.ofSeconds(30)));
+        assertEquals(null, afterSleep.get(), "after sleep: outside any task");
+        TaskHandle<Boolean> putter = loop.submit(() -> queue.offer("item"));
+        assertEquals("item", taker.get(Duration.ofSeconds(30)));
+        assertSame(putter, afterTake.get(), "after take: inside the task whose put ended the wait");
     }
 
     @Test
