@@ -6,6 +6,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -49,6 +51,7 @@ final class LoopRunner implements Runnable {
     final LoopThread thread;
     private volatile int wake = AWAKE;
     private final ReentrantLock lateConsumer = new ReentrantLock(); // consumes the queue once the loop has ended
+    private final Map<Runnable, Integer> lateDropped = new IdentityHashMap<>(); // under lateConsumer; see lateArrival
     private volatile Selector selector; // created on the loop thread on first use; read by wakers
     private volatile boolean stopping;
     private volatile boolean stopNow;
@@ -75,7 +78,8 @@ final class LoopRunner implements Runnable {
      * <p>The end of the loop races with late producers: the loop announces {@code exited} (volatile write) and then
      * runs what is in the queue until it is empty; a producer enqueues (a CAS) and then reads {@code exited}. Either
      * the loop's last pass sees the step, or the producer sees {@code exited} and, once the loop's thread has ended,
-     * takes what is left in the queue itself: bookkeeping ({@link Delivery}) runs, other steps are dropped.
+     * takes what is left in the queue itself: bookkeeping ({@link Delivery}) runs, other steps are not run and
+     * their producers are told so (see {@link #lateArrival}).
      *
      * @param step what to run
      * @return {@code false} if the step will not run: the loop was stopped at once ({@code shutdownNow}), or it had
@@ -117,7 +121,9 @@ final class LoopRunner implements Runnable {
     /**
      * A producer saw {@code exited} after enqueueing {@code step}: the loop's last pass may or may not have taken it.
      * Waits for the loop's thread to end, then consumes what is left (one consumer at a time: the loop while it
-     * lives, then whoever holds {@link #lateConsumer}).
+     * lives, then whoever holds {@link #lateConsumer}). Bookkeeping runs; other steps are set aside in
+     * {@link #lateDropped}, where their producers, which all saw {@code exited} too, find them: a step the last pass
+     * missed was enqueued after the loop wrote {@code exited}, so its producer reads {@code true}.
      *
      * @return whether {@code step} was taken by the loop's last pass (it ran, or {@code shutdownNow} dropped it)
      */
@@ -133,17 +139,23 @@ final class LoopRunner implements Runnable {
                 interrupted = true; // the last pass is short; the flag is restored below
             }
         }
-        boolean mine = false;
+        boolean missed;
         lateConsumer.lock();
         try {
             for (Runnable r; (r = queue.poll()) != null; ) {
                 if (r instanceof Delivery d) {
                     runDelivery(d);
-                } else if (r == step && !mine) {
-                    mine = true;
                 } else {
-                    LOG.debug("event loop '{}' had ended when {} arrived; dropped", name, r);
+                    lateDropped.merge(r, 1, Integer::sum);
                 }
+            }
+            // the same object enqueued twice is counted twice; which of its producers is told is immaterial
+            Integer n = lateDropped.get(step);
+            missed = n != null;
+            if (n != null && n == 1) {
+                lateDropped.remove(step);
+            } else if (n != null) {
+                lateDropped.put(step, n - 1);
             }
         } finally {
             lateConsumer.unlock();
@@ -151,7 +163,10 @@ final class LoopRunner implements Runnable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        return !mine;
+        if (missed) {
+            LOG.debug("event loop '{}' had ended when {} arrived; not run", name, step);
+        }
+        return !missed;
     }
 
     private void runDelivery(Delivery d) {

@@ -22,7 +22,7 @@ import net.jqwik.api.constraints.IntRange;
  * Ordering on the loop and the async primitives, over random producers, sizes and cancel points: steps of one
  * producer run in its order; no permit is leaked or invented; no item is lost or duplicated; no waiter is lost.
  */
-class EventLoopProperties {
+class EventLoopPropertiesTest {
 
     @Property(tries = 40)
     void stepsOfOneProducerRunInSubmissionOrder(@ForAll @IntRange(min = 1, max = 4) int producers,
