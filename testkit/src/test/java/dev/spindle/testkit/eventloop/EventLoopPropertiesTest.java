@@ -196,6 +196,52 @@ class EventLoopPropertiesTest {
         return true;
     }
 
+    /**
+     * FIFO fairness: with every permit held, waiters are granted in the order they asked, and a waiter cancelled
+     * while it waits leaves the line without being granted (the next one is served instead).
+     */
+    @Property(tries = 60)
+    void asyncMutexAndSemaphoreServeWaitersInArrivalOrderSkippingCancelledOnes(@ForAll long seed,
+            @ForAll boolean mutex, @ForAll @IntRange(min = 1, max = 3) int semaphorePermits,
+            @ForAll @IntRange(min = 0, max = 40) int waiters) {
+        Random random = new Random(seed);
+        int permits = mutex ? 1 : semaphorePermits;
+        AsyncMutex m = new AsyncMutex("fifo");
+        AsyncSemaphore sem = new AsyncSemaphore("fifo", permits);
+        java.util.function.Supplier<CompletionStage<Held>> acquire = mutex ? m::acquire : sem::acquire;
+        java.util.ArrayDeque<Held> toRelease = new java.util.ArrayDeque<>();
+        for (int i = 0; i < permits; i++) {
+            toRelease.add(acquire.get().toCompletableFuture().join()); // every permit is now held
+        }
+        List<Integer> granted = new ArrayList<>();
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 0; i < waiters; i++) {
+            int me = i;
+            CompletableFuture<Held> w = acquire.get().toCompletableFuture();
+            w.thenAccept(h -> { // runs on the releasing call below, which hands the permit over
+                granted.add(me);
+                toRelease.add(h);
+            });
+            if (random.nextInt(4) == 0) {
+                if (!w.cancel(false)) {
+                    throw new AssertionError("waiter " + i + " could not be cancelled while every permit was held");
+                }
+            } else {
+                expected.add(i);
+            }
+        }
+        while (!toRelease.isEmpty()) {
+            toRelease.poll().close(); // one release at a time: each grants at most the next waiter in line
+        }
+        if (!granted.equals(expected)) {
+            throw new AssertionError("granted in the order " + granted + ", expected " + expected);
+        }
+        boolean free = mutex ? !m.isLocked() : sem.available() == permits && sem.waiting() == 0;
+        if (!free) {
+            throw new AssertionError("after every release the " + (mutex ? "mutex" : "semaphore") + " is not free");
+        }
+    }
+
     @Property(tries = 60)
     void asyncQueueLosesAndDuplicatesNothing(@ForAll long seed, @ForAll @IntRange(min = 1, max = 5) int capacity,
             @ForAll @IntRange(min = 0, max = 80) int items) throws Exception {

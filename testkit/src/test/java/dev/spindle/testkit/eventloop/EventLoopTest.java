@@ -255,6 +255,22 @@ class EventLoopTest {
     }
 
     @Test
+    void theDefaultSlowStepThresholdIs100Milliseconds() throws Exception {
+        try (LogCapture log = LogCapture.start()) {
+            loop.submit(() -> {
+                Thread.sleep(250);
+                return null;
+            }, dev.spindle.TaskOptions.named("over-the-default")).get(Duration.ofSeconds(30));
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (log.linesContaining("over-the-default").isEmpty() && System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            List<String> lines = log.linesContaining("over-the-default");
+            assertTrue(!lines.isEmpty() && lines.get(0).contains("threshold 100 ms"), log.text());
+        }
+    }
+
+    @Test
     void strictModeFailsATaskWhoseStepIsTooSlow() {
         EventLoop strict = new EventLoop("strict", Duration.ofMillis(20), true, 4);
         try {
@@ -491,5 +507,6 @@ class EventLoopTest {
             assertNotNull(ex);
             assertEquals(2, ((EventLoop) ex).toThreadCapacity());
         }
+        assertEquals(40, loop.toThreadCapacity(), "the default capacity");
     }
 }
