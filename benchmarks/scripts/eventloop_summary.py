@@ -24,6 +24,21 @@ def load(path):
     return out
 
 
+IMPLS = ("spindle-execute", "spindle-submit", "netty-execute")
+
+
+def scores_and_ratios(runs, b, label, ratio_label):
+    """Each impl's score per run and its median, then each Spindle impl's per-run ratio to Netty and its median."""
+    med = statistics.median
+    for impl in IMPLS:
+        vals = [r[(b, impl)] for r in runs]
+        print(f"{label:33s}{impl:18s} " + " | ".join(f"{v['score']:.1f} ± {v['err']:.1f}" for v in vals)
+              + f"   median {med(v['score'] for v in vals):.1f}")
+    for impl in IMPLS[:2]:
+        rs = [r[(b, impl)]["score"] / r[(b, "netty-execute")]["score"] for r in runs]
+        print(f"    {ratio_label}{impl}/netty: " + " ".join(f"{x:.2f}" for x in rs) + f"   median {med(rs):.2f}")
+
+
 def main(paths):
     runs = [load(p) for p in paths]
     med = statistics.median
@@ -31,23 +46,10 @@ def main(paths):
 
     print("\n## execute() throughput, tasks/us (higher is better)")
     for b in ("ExecuteThroughput.oneProducer", "ExecuteThroughput.fourProducers"):
-        for impl in ("spindle-execute", "spindle-submit", "netty-execute"):
-            vals = [r[(b, impl)] for r in runs]
-            print(f"{b:32s} {impl:18s} " + " | ".join(f"{v['score']:.1f} ± {v['err']:.1f}" for v in vals)
-                  + f"   median {med(v['score'] for v in vals):.1f}")
-        for impl in ("spindle-execute", "spindle-submit"):
-            rs = [r[(b, impl)]["score"] / r[(b, "netty-execute")]["score"] for r in runs]
-            print(f"    {impl}/netty: " + " ".join(f"{x:.2f}" for x in rs) + f"   median {med(rs):.2f}")
+        scores_and_ratios(runs, b, b + " ", "")
 
     print("\n## 1,000,000 chained steps, ms/op = ns/step (lower is better)")
-    b = "ChainedSteps.chain"
-    for impl in ("spindle-execute", "spindle-submit", "netty-execute"):
-        vals = [r[(b, impl)] for r in runs]
-        print(f"{impl:18s} " + " | ".join(f"{v['score']:.1f} ± {v['err']:.1f}" for v in vals)
-              + f"   median {med(v['score'] for v in vals):.1f}")
-    for impl in ("spindle-execute", "spindle-submit"):
-        rs = [r[(b, impl)]["score"] / r[(b, "netty-execute")]["score"] for r in runs]
-        print(f"    time {impl}/netty: " + " ".join(f"{x:.2f}" for x in rs) + f"   median {med(rs):.2f}")
+    scores_and_ratios(runs, "ChainedSteps.chain", "ChainedSteps.chain ", "time ")
 
     print("\n## wake-up latency on an idle loop, us (lower is better)")
     for b in ("WakeUpLatency.submitJoin", "WakeUpLatency.executeSpin"):
