@@ -1,6 +1,7 @@
 package dev.spindle.internal;
 
 import dev.spindle.MapOptions;
+import dev.spindle.Task;
 import dev.spindle.TaskCancelledException;
 import dev.spindle.TaskFailedException;
 import dev.spindle.TaskFunction;
@@ -22,6 +23,7 @@ import java.util.Objects;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -131,9 +133,27 @@ public final class MapSupport {
     public static <T, R> Stream<R> mapStreaming(AbstractTaskExecutor executor, TaskFunction<T, R> fn,
             Iterable<T> items, MapOptions options) {
         Objects.requireNonNull(fn, "fn");
+        return mapStreamingTasks(executor, item -> () -> fn.apply(item), items, options);
+    }
+
+    /**
+     * Lazy map with a bounded window, where the backend builds each item's task (e.g. one that can travel to
+     * another process).
+     *
+     * @param executor where to run
+     * @param taskFor the task that applies the function to an item
+     * @param items the items
+     * @param options order and window
+     * @param <T> item type
+     * @param <R> result type
+     * @return the results as a stream; closing it cancels what is in flight
+     */
+    public static <T, R> Stream<R> mapStreamingTasks(AbstractTaskExecutor executor,
+            Function<? super T, ? extends Task<R>> taskFor, Iterable<T> items, MapOptions options) {
+        Objects.requireNonNull(taskFor, "taskFor");
         Objects.requireNonNull(items, "items");
         Objects.requireNonNull(options, "options");
-        Window<T, R> window = new Window<>(executor, fn, items.iterator(), options);
+        Window<T, R> window = new Window<>(executor, taskFor, items.iterator(), options);
         int characteristics = options.isOrdered() ? Spliterator.ORDERED : 0;
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(window, characteristics), false)
                 .onClose(window::close);
@@ -145,7 +165,7 @@ public final class MapSupport {
     /** Consumed by one thread; only {@code done} is touched by the tasks' threads. */
     private static final class Window<T, R> implements Iterator<R> {
         private final AbstractTaskExecutor executor;
-        private final TaskFunction<T, R> fn;
+        private final Function<? super T, ? extends Task<R>> taskFor;
         private final Iterator<T> source;
         private final MapOptions options;
         private final CancelScope scope;
@@ -156,9 +176,10 @@ public final class MapSupport {
         private long nextIndex;
         private boolean closed;
 
-        Window(AbstractTaskExecutor executor, TaskFunction<T, R> fn, Iterator<T> source, MapOptions options) {
+        Window(AbstractTaskExecutor executor, Function<? super T, ? extends Task<R>> taskFor, Iterator<T> source,
+                MapOptions options) {
             this.executor = executor;
-            this.fn = fn;
+            this.taskFor = taskFor;
             this.source = source;
             this.options = options;
             CancelScope enclosing = Current.scopeForNewGroup();
@@ -170,7 +191,7 @@ public final class MapSupport {
             while (!closed && outstanding < options.maxInFlight() && source.hasNext()) {
                 T item = source.next();
                 long index = nextIndex++;
-                TaskRun<R> run = executor.start(() -> fn.apply(item), TaskOptions.named("mapStreaming#" + index),
+                TaskRun<R> run = executor.start(taskFor.apply(item), TaskOptions.named("mapStreaming#" + index),
                         scope, options.isOrdered() ? null : done::add);
                 if (options.isOrdered()) {
                     inFlight.add(new Item<>(index, run));

@@ -1,16 +1,31 @@
 package dev.spindle.process;
 
+import dev.spindle.MapOptions;
+import dev.spindle.SerializableFunction;
 import dev.spindle.Task;
+import dev.spindle.TaskFailedException;
+import dev.spindle.TaskFunction;
+import dev.spindle.TaskGroup;
+import dev.spindle.TaskGroupException;
+import dev.spindle.TaskHandle;
+import dev.spindle.TaskOptions;
+import dev.spindle.internal.MapSupport;
 import dev.spindle.spi.AbstractTaskExecutor;
 import dev.spindle.spi.TaskRun;
 import java.io.IOException;
 import java.io.NotSerializableException;
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
 
 /**
  * A pool of child JVMs. Each task is serialized at submit, queued in the parent, and taken by the next free slot,
@@ -56,6 +71,89 @@ final class ProcessExecutor extends AbstractTaskExecutor {
             throw new IllegalArgumentException("executor '" + name() + "' (process) cannot send a task of class "
                     + task.getClass().getName() + " to a worker: " + e, e);
         }
+    }
+
+    @Override
+    public void execute(Runnable command) {
+        Objects.requireNonNull(command, "command");
+        if (!(command instanceof Serializable)) {
+            throw new IllegalArgumentException("executor '" + name() + "' (process) cannot send a Runnable of class "
+                    + command.getClass().getName() + " to a worker: it is not Serializable. Cast the lambda, "
+                    + "ex.execute((Runnable & Serializable) () -> ...), or submit a SerializableTask");
+        }
+        start(new RunCommand(command), TaskOptions.DEFAULTS, null, null);
+    }
+
+    /**
+     * Splits the items into chunks (about four per worker), each sent to a worker as one task with its items packed
+     * ({@link Packed}): a chunk costs one round trip however many items it holds.
+     */
+    @Override
+    public <T, R> List<R> map(TaskFunction<T, R> fn, Iterable<T> items) {
+        SerializableFunction<T, R> f = sendable(fn, "map");
+        Objects.requireNonNull(items, "items");
+        List<T> list = items instanceof Collection<T> c ? new ArrayList<>(c) : copy(items);
+        int n = list.size();
+        if (n == 0) {
+            return List.of();
+        }
+        int chunk = MapSupport.chunkSize(n, parallelism());
+        Object[] out = new Object[n];
+        List<TaskHandle<Object>> chunks = new ArrayList<>();
+        try (TaskGroup group = TaskGroup.open(this)) {
+            for (int from = 0; from < n; from += chunk) {
+                int to = Math.min(n, from + chunk);
+                chunks.add(group.fork(new MapChunk<>(f, Packed.pack(list, from, to), from),
+                        TaskOptions.named("map[" + from + ".." + to + ")")));
+            }
+            group.join();
+        } catch (TaskGroupException e) {
+            throw itemFailure(e);
+        }
+        for (int i = 0, at = 0; i < chunks.size(); i++) {
+            Object packed = chunks.get(i).join();
+            Packed.unpackInto(packed, out, at);
+            at += Packed.length(packed);
+        }
+        @SuppressWarnings("unchecked")
+        List<R> results = (List<R>) Collections.unmodifiableList(Arrays.asList(out));
+        return results;
+    }
+
+    private static TaskFailedException itemFailure(TaskGroupException e) {
+        if (!(e.getCause() instanceof MapItemException first)) {
+            throw e; // a crashed worker or a cancellation: not one item's failure
+        }
+        TaskFailedException failure = new TaskFailedException("map item #" + first.index() + " failed: "
+                + first.getCause(), first.getCause(), first.index());
+        for (Throwable other : e.getSuppressed()) {
+            failure.addSuppressed(other instanceof MapItemException m ? m.getCause() : other);
+        }
+        return failure;
+    }
+
+    private static <T> List<T> copy(Iterable<T> items) {
+        List<T> list = new ArrayList<>();
+        items.forEach(list::add);
+        return list;
+    }
+
+    /** Each item is sent to a worker as its own task (Python's {@code imap} with its default chunk size of 1). */
+    @Override
+    public <T, R> Stream<R> mapStreaming(TaskFunction<T, R> fn, Iterable<T> items, MapOptions options) {
+        SerializableFunction<T, R> f = sendable(fn, "mapStreaming");
+        return MapSupport.mapStreamingTasks(this, (T item) -> new ApplyTask<T, R>(f, item), items, options);
+    }
+
+    private <T, R> SerializableFunction<T, R> sendable(TaskFunction<T, R> fn, String what) {
+        Objects.requireNonNull(fn, "fn");
+        if (fn instanceof SerializableFunction<T, R> f) {
+            return f;
+        }
+        throw new IllegalArgumentException("executor '" + name() + "' (process) cannot send the function of class "
+                + fn.getClass().getName() + " given to " + what + " to its workers: it is not a "
+                + "SerializableFunction. Type the lambda as SerializableFunction (SerializableFunction<Integer, "
+                + "Long> f = x -> ...), and capture only serializable values");
     }
 
     @Override
