@@ -18,8 +18,10 @@ record Frame(byte type, long taskId, byte[] payload) {
     static final byte BYE = 3;
     /** Child to parent: the task returned (payload: the encoded value). */
     static final byte RESULT = 4;
-    /** Child to parent: the task threw (payload: the encoded exception). */
+    /** Child to parent: the task threw (payload: the encoded exception); task 0: the initializer threw. */
     static final byte FAILURE = 5;
+    /** Child to parent, first frame: connected and initialized, ready for tasks. */
+    static final byte READY = 6;
 
     /** The largest frame accepted either way; a longer length prefix is a protocol error. */
     static final int MAX_LENGTH = Payload.MAX_BYTES + 1024;

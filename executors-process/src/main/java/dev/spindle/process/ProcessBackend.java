@@ -23,6 +23,17 @@ public final class ProcessBackend implements Backend {
     static final ConfigKey<Duration> CANCEL_GRACE = ConfigKey.durationKey("cancelGrace",
             "how long a cancelled or timed-out task may take to stop after its interrupt before its worker is "
                     + "destroyed", () -> Duration.ofSeconds(2));
+    static final ConfigKey<Boolean> PRESTART = ConfigKey.booleanKey("prestart",
+            "start every worker (and the spares) when the executor is built, rather than on first need", false);
+    static final ConfigKey<Integer> SPARES = ConfigKey.intKey("spares",
+            "warm spare workers kept started and initialized, to replace a crashed or recycled worker at once", 0, 64,
+            () -> 0);
+    static final ConfigKey<String> INITIALIZER = ConfigKey.stringKey("initializer",
+            "class run once in each worker before its first task: public, a public no-argument constructor, "
+                    + "implements Runnable or dev.spindle.Task", "");
+    static final ConfigKey<Integer> RETRIES = ConfigKey.intKey("retries",
+            "how often a task whose worker died under it is sent again to a fresh worker; a task that killed two "
+                    + "workers is not retried again", 0, 10, () -> 0);
     static final ConfigKey<String> ALLOW = ConfigKey.stringKey("allow",
             "more classes to accept when deserializing, as an ObjectInputFilter pattern (e.g. com.example.*)", "");
 
@@ -42,13 +53,16 @@ public final class ProcessBackend implements Backend {
 
     @Override
     public List<ConfigKey<?>> keys() {
-        return List.of(WORKERS, JVM_ARGS, MAX_TASKS_PER_WORKER, CANCEL_GRACE, ALLOW);
+        return List.of(WORKERS, JVM_ARGS, MAX_TASKS_PER_WORKER, CANCEL_GRACE, ALLOW, PRESTART, SPARES, INITIALIZER,
+                RETRIES);
     }
 
     @Override
     public TaskExecutor create(BackendContext context) {
         String name = context.executorName();
-        WorkerSpec spec = WorkerSpec.of(name, context.get(JVM_ARGS), context.get(CANCEL_GRACE), context.get(ALLOW));
-        return new ProcessExecutor(name, context.get(WORKERS), context.get(MAX_TASKS_PER_WORKER), spec);
+        WorkerSpec spec = WorkerSpec.of(name, context.get(JVM_ARGS), context.get(CANCEL_GRACE), context.get(ALLOW),
+                context.get(INITIALIZER));
+        return new ProcessExecutor(name, spec, context.get(WORKERS), context.get(MAX_TASKS_PER_WORKER),
+                context.get(PRESTART), context.get(SPARES), context.get(RETRIES));
     }
 }

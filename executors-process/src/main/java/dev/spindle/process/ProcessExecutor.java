@@ -42,7 +42,10 @@ final class ProcessExecutor extends AbstractTaskExecutor {
 
     private final int workers;
     private final int maxTasksPerWorker;
+    private final boolean prestart;
+    private final int retries;
     private final WorkerSpec spec;
+    private final WorkerSource source;
     private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final List<Slot> slots = new ArrayList<>();
@@ -51,11 +54,28 @@ final class ProcessExecutor extends AbstractTaskExecutor {
     private volatile boolean killing;
     private volatile boolean slotsStarted; // written under lock once the slots run; read without it on dispatch
 
-    ProcessExecutor(String name, int workers, int maxTasksPerWorker, WorkerSpec spec) {
+    /**
+     * @param name the executor's name
+     * @param spec how workers start
+     * @param workers slots (worker JVMs running tasks at once)
+     * @param maxTasksPerWorker recycle a worker after this many tasks, 0 for never
+     * @param prestart start every worker (and the spares) now rather than on first need
+     * @param spares warm spare workers kept ready
+     * @param retries how often a task whose worker died is sent again to a fresh worker
+     */
+    ProcessExecutor(String name, WorkerSpec spec, int workers, int maxTasksPerWorker, boolean prestart, int spares,
+            int retries) {
         super(name, "process");
         this.workers = workers;
         this.maxTasksPerWorker = maxTasksPerWorker;
+        this.prestart = prestart;
+        this.retries = retries;
         this.spec = spec;
+        this.source = new WorkerSource(spec, spares);
+        if (prestart) {
+            startSlots();
+            source.startSpares();
+        }
     }
 
     @Override
@@ -197,6 +217,7 @@ final class ProcessExecutor extends AbstractTaskExecutor {
         } finally {
             lock.unlock();
         }
+        source.stop(false);
     }
 
     @Override
@@ -214,6 +235,7 @@ final class ProcessExecutor extends AbstractTaskExecutor {
         } finally {
             lock.unlock();
         }
+        source.stop(true);
     }
 
     @Override
@@ -232,7 +254,7 @@ final class ProcessExecutor extends AbstractTaskExecutor {
                 return false;
             }
         }
-        return true;
+        return source.await(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
 
     @Override
@@ -242,6 +264,18 @@ final class ProcessExecutor extends AbstractTaskExecutor {
 
     WorkerSpec spec() {
         return spec;
+    }
+
+    WorkerSource source() {
+        return source;
+    }
+
+    boolean prestart() {
+        return prestart;
+    }
+
+    int retries() {
+        return retries;
     }
 
     int maxTasksPerWorker() {

@@ -27,7 +27,6 @@ final class Slot implements Runnable {
     private final int index;
     private final BlockingQueue<Runnable> queue;
     private volatile Worker worker;
-    private int started;
 
     Slot(ProcessExecutor executor, int index, BlockingQueue<Runnable> queue) {
         this.executor = executor;
@@ -44,6 +43,14 @@ final class Slot implements Runnable {
     public void run() {
         CURRENT.set(this);
         try {
+            if (executor.prestart()) {
+                try {
+                    workerForTask();
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("{} of executor '{}' could not pre-start its worker (its first task will try again): {}",
+                            this, executor.name(), e.getMessage());
+                }
+            }
             for (;;) {
                 Runnable next;
                 try {
@@ -79,8 +86,7 @@ final class Slot implements Runnable {
      *     {@link InterruptedException} when it was cancelled
      */
     Object execute(long taskId, String taskName, byte[] payload) throws Exception {
-        Worker w = workerForTask();
-        Frame reply = w.call(taskId, taskName, payload);
+        Frame reply = callWithRetries(taskId, taskName, payload);
         Object value;
         try {
             value = Payload.decode(reply.payload(), executor.spec().extraFilter());
@@ -105,6 +111,46 @@ final class Slot implements Runnable {
                 new StackTraceElement[0]);
     }
 
+    /**
+     * Sends the task to this slot's worker; if the worker dies under it (or cannot start) and {@code retries} allow,
+     * sends it again to a fresh worker. A task that has killed two workers is not retried again.
+     */
+    private Frame callWithRetries(long taskId, String taskName, byte[] payload) throws Exception {
+        int retries = executor.retries();
+        WorkerCrashedException earlier = null;
+        int killed = 0;
+        for (int attempt = 0;; attempt++) {
+            Worker w = null;
+            try {
+                w = workerForTask();
+                return w.call(taskId, taskName, payload);
+            } catch (WorkerCrashedException e) {
+                if (earlier != null) {
+                    e.addSuppressed(earlier);
+                }
+                if (w != null && w.endedByPool()) {
+                    throw e; // shut down, or destroyed by the pool: not the task's doing
+                }
+                if (w != null) {
+                    killed++;
+                }
+                if (attempt >= retries || executor.isKilling() || Thread.currentThread().isInterrupted()) {
+                    throw e;
+                }
+                if (killed >= 2) {
+                    WorkerCrashedException last = new WorkerCrashedException(taskName + " killed two workers, so it "
+                            + "is not retried again (retries=" + retries + "); the last: " + e.getMessage(), e.pid(),
+                            e.exitCode(), e.lastStderrLines());
+                    last.addSuppressed(e);
+                    throw last;
+                }
+                LOG.warn("{}: {}; retrying it on a fresh worker (retry {} of {})", taskName, e.getMessage(),
+                        attempt + 1, retries);
+                earlier = e;
+            }
+        }
+    }
+
     private Worker workerForTask() throws IOException {
         Worker w = worker;
         if (w != null && !w.isUsable()) {
@@ -113,7 +159,7 @@ final class Slot implements Runnable {
             w = null;
         }
         if (w == null) {
-            w = Worker.start(++started, executor.spec());
+            w = executor.source().take();
             worker = w;
             if (executor.isKilling()) {
                 w.kill("the pool was shut down"); // shutdownNow() read no worker here before we published it

@@ -83,48 +83,87 @@ final class Worker {
     }
 
     /**
-     * Starts a worker and waits until it has connected its control channel.
+     * Starts a worker and waits until it has connected its control channel and run the pool's initializer.
      *
-     * @param index the worker's number in its pool
+     * @param label the worker's name in logs, e.g. {@code cpu-worker-3}
      * @param spec how to start it
-     * @return the connected worker
+     * @return the connected, initialized worker
      * @throws IOException if it could not be started
-     * @throws WorkerCrashedException if it exited before it connected
+     * @throws WorkerCrashedException if it exited before it connected or became ready
+     * @throws WorkerInitializerException if the initializer threw or killed it
      */
-    static Worker start(int index, WorkerSpec spec) throws IOException {
+    static Worker start(String label, WorkerSpec spec) throws IOException {
         Path dir = Files.createTempDirectory("spindle-worker-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path socket = dir.resolve("control.sock");
-        String label = spec.executorName() + "-worker-" + index;
+        Worker w;
+        FrameChannel ch;
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket));
             Process p = new ProcessBuilder(spec.command(socket)).start();
-            Worker w = new Worker(label, spec, p);
+            w = new Worker(label, spec, p);
             // accept() has no timeout: closing the server ends it when the child dies first or never connects
             p.onExit().thenRun(() -> closeQuietly(server));
             CompletableFuture.delayedExecutor(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                     .execute(() -> closeQuietly(server));
-            SocketChannel ch;
             try {
-                ch = server.accept();
+                ch = new FrameChannel(server.accept(), "spindle-" + label + "-writer");
             } catch (IOException e) {
-                w.stopReason = "it did not start";
-                p.destroyForcibly();
-                w.awaitExit(Duration.ofSeconds(10));
-                w.joinPumps();
-                throw new WorkerCrashedException("worker " + w + " of executor '" + spec.executorName()
-                        + "' could not start (" + (p.isAlive() ? "still running" : WorkerCrashedException
-                        .describeExit(p.exitValue())) + "; JVM options " + spec.jvmArgs() + ")"
-                        + w.formatTail(), p.pid(), p.isAlive() ? -1 : p.exitValue(), w.stderrTail());
+                throw w.failedToStart("could not start");
             }
-            w.channel = new FrameChannel(ch, "spindle-" + label + "-writer");
-            Thread.ofPlatform().daemon().name("spindle-" + label + "-reader").start(w::readLoop);
-            LOG.debug("{} started", w);
-            return w;
         } finally {
             Files.deleteIfExists(socket);
             Files.deleteIfExists(dir);
         }
+        w.channel = ch;
+        w.awaitReady();
+        Thread.ofPlatform().daemon().name("spindle-" + label + "-reader").start(w::readLoop);
+        LOG.debug("{} started", w);
+        return w;
+    }
+
+    /** Reads the worker's first frame: READY, or the initializer's failure. */
+    private void awaitReady() throws WorkerCrashedException {
+        Frame first;
+        try {
+            first = channel.read();
+        } catch (IOException e) {
+            channel.close();
+            throw failedToStart(spec.initializer().isEmpty() ? "exited before it was ready"
+                    : "died in its initializer " + spec.initializer());
+        }
+        if (first.type() == Frame.READY) {
+            return;
+        }
+        Throwable thrown;
+        try {
+            thrown = first.type() == Frame.FAILURE ? (Throwable) Payload.decode(first.payload(), spec.extraFilter())
+                    : new IOException("unexpected first control frame of type " + first.type());
+        } catch (IOException | ClassNotFoundException | RuntimeException e) {
+            thrown = e;
+        }
+        stopReason = "its initializer failed";
+        stopGracefully(stopReason, Duration.ofSeconds(5));
+        channel.close();
+        throw new WorkerInitializerException("the initializer " + spec.initializer() + " of executor '"
+                + spec.executorName() + "' threw in worker " + this + ": " + thrown, thrown);
+    }
+
+    /** Stops a worker that did not become ready and describes why, with its exit code and stderr. */
+    private RuntimeException failedToStart(String what) {
+        stopReason = "it did not start";
+        process.destroyForcibly();
+        awaitExit(Duration.ofSeconds(10));
+        joinPumps();
+        WorkerCrashedException crash = new WorkerCrashedException("worker " + this + " of executor '"
+                + spec.executorName() + "' " + what + " (" + (process.isAlive() ? "still running"
+                : WorkerCrashedException.describeExit(process.exitValue())) + "; JVM options " + spec.jvmArgs() + ")"
+                + formatTail(), process.pid(), process.isAlive() ? -1 : process.exitValue(), stderrTail());
+        if (!spec.initializer().isEmpty() && what.startsWith("died in")) {
+            return new WorkerInitializerException("the initializer " + spec.initializer() + " of executor '"
+                    + spec.executorName() + "' killed worker " + this + ": " + crash.getMessage(), crash);
+        }
+        return crash;
     }
 
     /**
@@ -262,6 +301,11 @@ final class Worker {
     /** @return whether the worker can take another task: alive, connected, and not being stopped */
     boolean isUsable() {
         return !dead && stopReason == null && process.isAlive();
+    }
+
+    /** @return whether the pool ended this worker (shutdown, recycling, a cancellation's escalation), not a task */
+    boolean endedByPool() {
+        return stopReason != null;
     }
 
     /** @return tasks sent to this worker */

@@ -19,8 +19,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The main class of a worker JVM. Arguments: the control socket's path, then the {@code allow} pattern (may be
- * empty).
+ * The main class of a worker JVM. Arguments: the control socket's path, the {@code allow} pattern, and the
+ * initializer's class name (both may be empty).
  *
  * <p>The main thread reads frames. Each task runs as a task of the worker's own local executor (a fork/join pool,
  * {@value #LOCAL_EXECUTOR}), with the name and the time left to its deadline that its {@link RunHeader} carries, so
@@ -112,7 +112,25 @@ public final class WorkerMain {
             System.exit(2);
             return;
         }
-        new WorkerMain(channel, extra, local).loop();
+        WorkerMain worker = new WorkerMain(channel, extra, local);
+        worker.initialize(args.length > 2 ? args[2] : "");
+        worker.loop();
+    }
+
+    /**
+     * Runs the pool's initializer, if any, and tells the parent: READY, or FAILURE for task 0 with what it threw (the
+     * parent then stops this worker).
+     */
+    private void initialize(String initializer) {
+        if (!initializer.isEmpty()) {
+            try {
+                Initializers.run(initializer);
+            } catch (Throwable e) {
+                reply(Frame.FAILURE, 0, e);
+                return;
+            }
+        }
+        channel.send(Frame.of(Frame.READY, 0));
     }
 
     private void loop() {

@@ -17,11 +17,13 @@ import java.util.List;
  * @param cancelGrace how long a cancelled task may take to stop before its worker is destroyed
  * @param allow the {@code allow} pattern, possibly empty
  * @param extraFilter the filter made from {@code allow}, or {@code null}
+ * @param initializer the initializer's class name, or empty
  */
 record WorkerSpec(String executorName, String javaCommand, List<String> jvmArgs, String classPath,
-        Duration cancelGrace, String allow, ObjectInputFilter extraFilter) {
+        Duration cancelGrace, String allow, ObjectInputFilter extraFilter, String initializer) {
 
-    static WorkerSpec of(String executorName, String jvmArgs, Duration cancelGrace, String allow) {
+    static WorkerSpec of(String executorName, String jvmArgs, Duration cancelGrace, String allow,
+            String initializer) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> args = jvmArgs.isBlank() ? List.of()
@@ -34,8 +36,11 @@ record WorkerSpec(String executorName, String javaCommand, List<String> jvmArgs,
                     + "' is not a valid ObjectInputFilter pattern (" + e.getMessage()
                     + "); write e.g. com.example.model.*;com.example.Point", e);
         }
+        if (!initializer.isEmpty()) {
+            Initializers.check(executorName, initializer);
+        }
         return new WorkerSpec(executorName, java, args, System.getProperty("java.class.path", ""), cancelGrace,
-                allow, extra);
+                allow, extra, initializer);
     }
 
     /** @return the command line of a worker connecting to {@code socket} */
@@ -50,6 +55,7 @@ record WorkerSpec(String executorName, String javaCommand, List<String> jvmArgs,
         cmd.add(WorkerMain.class.getName());
         cmd.add(socket.toString());
         cmd.add(allow);
+        cmd.add(initializer);
         return cmd;
     }
 }

@@ -7,7 +7,8 @@ import dev.spindle.TaskHandle;
 
 /**
  * A parent JVM for {@link ParentDeathTest}: starts a pool of two workers, gives each a long task, prints
- * {@code READY}, then waits to be killed (or, with the argument {@code exit}, calls System.exit without closing).
+ * {@code READY}, then waits to be killed (or, with the argument {@code exit}, calls System.exit without closing; with
+ * {@code hook}, exits and reports from its own shutdown hook whether the workers were gone meanwhile).
  */
 public final class OrphanParent {
 
@@ -32,6 +33,21 @@ public final class OrphanParent {
         ex.submit(forever);
         System.out.println("READY");
         System.out.flush();
+        if (args.length > 0 && args[0].equals("hook")) {
+            // While this JVM runs its shutdown hooks it is alive and its control channels are open: only Spindle's
+            // own hook can end the workers now.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (ProcessHandle.current().descendants().anyMatch(ProcessHandle::isAlive)
+                        && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                boolean gone = ProcessHandle.current().descendants().noneMatch(ProcessHandle::isAlive);
+                System.out.println(gone ? "WORKERS-GONE-DURING-SHUTDOWN" : "WORKERS-ALIVE-DURING-SHUTDOWN");
+                System.out.flush();
+            }));
+            System.exit(0);
+        }
         if (args.length > 0 && args[0].equals("exit")) {
             Thread.sleep(300);
             System.exit(0);

@@ -25,9 +25,15 @@ class ParentDeathTest {
                 .start();
     }
 
+    private static BufferedReader stdout(Process parent) {
+        return new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
+    }
+
     private static List<ProcessHandle> workersOnceReady(Process parent) throws Exception {
-        BufferedReader out = new BufferedReader(new InputStreamReader(parent.getInputStream(),
-                StandardCharsets.UTF_8));
+        return workersOnceReady(parent, stdout(parent));
+    }
+
+    private static List<ProcessHandle> workersOnceReady(Process parent, BufferedReader out) throws Exception {
         String line;
         while ((line = out.readLine()) != null && !line.equals("READY")) {
             // skip anything else
@@ -56,6 +62,20 @@ class ParentDeathTest {
         Process parent = startParent("exit");
         try {
             List<ProcessHandle> workers = workersOnceReady(parent);
+            assertTrue(parent.waitFor(30, TimeUnit.SECONDS));
+            assertTrue(Pools.waitGone(workers, Duration.ofSeconds(5)), "workers still alive: " + workers);
+        } finally {
+            parent.destroyForcibly();
+        }
+    }
+
+    @Test
+    void theShutdownHookStopsTheWorkersWhileTheParentIsStillAlive() throws Exception {
+        Process parent = startParent("hook");
+        try {
+            BufferedReader out = stdout(parent);
+            List<ProcessHandle> workers = workersOnceReady(parent, out);
+            assertEquals("WORKERS-GONE-DURING-SHUTDOWN", out.readLine());
             assertTrue(parent.waitFor(30, TimeUnit.SECONDS));
             assertTrue(Pools.waitGone(workers, Duration.ofSeconds(5)), "workers still alive: " + workers);
         } finally {
