@@ -34,6 +34,11 @@ public final class ProcessBackend implements Backend {
     static final ConfigKey<Integer> RETRIES = ConfigKey.intKey("retries",
             "how often a task whose worker died under it is sent again to a fresh worker; a task that killed two "
                     + "workers is not retried again", 0, 10, () -> 0);
+    static final ConfigKey<Boolean> FAST_START = ConfigKey.booleanKey("fastStart",
+            "create and reuse the JDK's AOT cache (CDS archive before JDK 25) for faster worker starts; off by itself "
+                    + "where it cannot work, e.g. with class directories on the class path", true);
+    static final ConfigKey<String> CACHE_DIR = ConfigKey.stringKey("cacheDir",
+            "directory of the fast-start caches (empty: ~/.cache/spindle, or under java.io.tmpdir)", "");
     static final ConfigKey<String> ALLOW = ConfigKey.stringKey("allow",
             "more classes to accept when deserializing, as an ObjectInputFilter pattern (e.g. com.example.*)", "");
 
@@ -54,14 +59,14 @@ public final class ProcessBackend implements Backend {
     @Override
     public List<ConfigKey<?>> keys() {
         return List.of(WORKERS, JVM_ARGS, MAX_TASKS_PER_WORKER, CANCEL_GRACE, ALLOW, PRESTART, SPARES, INITIALIZER,
-                RETRIES);
+                RETRIES, FAST_START, CACHE_DIR);
     }
 
     @Override
     public TaskExecutor create(BackendContext context) {
         String name = context.executorName();
         WorkerSpec spec = WorkerSpec.of(name, context.get(JVM_ARGS), context.get(CANCEL_GRACE), context.get(ALLOW),
-                context.get(INITIALIZER));
+                context.get(INITIALIZER), context.get(FAST_START), context.get(CACHE_DIR));
         return new ProcessExecutor(name, spec, context.get(WORKERS), context.get(MAX_TASKS_PER_WORKER),
                 context.get(PRESTART), context.get(SPARES), context.get(RETRIES));
     }

@@ -36,6 +36,8 @@ final class Worker {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
     private static final int STDERR_LINES = 20;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** How long a worker writing the fast-start cache as it exits may take to do so. */
+    private static final Duration TRAINER_EXIT = Duration.ofSeconds(60);
     /** Every worker process of this JVM that has not exited yet, for the shutdown hook. */
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
@@ -59,9 +61,11 @@ final class Worker {
     private volatile boolean dead;
     private volatile String stopReason;
     private int tasksRun;
+    private final boolean trainer; // writes the fast-start cache as it exits: give it time
 
-    private Worker(String label, WorkerSpec spec, Process process) {
+    private Worker(String label, WorkerSpec spec, Process process, boolean trainer) {
         this.label = label;
+        this.trainer = trainer;
         this.spec = spec;
         this.process = process;
         LIVE.add(process);
@@ -78,7 +82,11 @@ final class Worker {
             } finally {
                 tailLock.unlock();
             }
-            LOG.warn("{} {}: {}", this, taskTag(), line);
+            if (this.trainer && stopReason != null) {
+                LOG.debug("{} (writing its fast-start cache as it exits): {}", this, line); // the JDK's own report
+            } else {
+                LOG.warn("{} {}: {}", this, taskTag(), line);
+            }
         });
     }
 
@@ -100,8 +108,20 @@ final class Worker {
         FrameChannel ch;
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket));
-            Process p = new ProcessBuilder(spec.command(socket)).start();
-            w = new Worker(label, spec, p);
+            FastStart.Launch launch = spec.fastStart().nextLaunch();
+            Process p;
+            try {
+                p = new ProcessBuilder(spec.command(socket, launch)).start();
+            } catch (IOException e) {
+                if (launch.trainingOutput() != null) {
+                    spec.fastStart().trained(launch.trainingOutput());
+                }
+                throw e;
+            }
+            if (launch.trainingOutput() != null) {
+                p.onExit().thenRun(() -> spec.fastStart().trained(launch.trainingOutput()));
+            }
+            w = new Worker(label, spec, p, launch.trainingOutput() != null);
             // accept() has no timeout: closing the server ends it when the child dies first or never connects
             p.onExit().thenRun(() -> closeQuietly(server));
             CompletableFuture.delayedExecutor(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
@@ -326,7 +346,7 @@ final class Worker {
         if (!dead) {
             channel.send(Frame.of(Frame.BYE, 0));
         }
-        if (!awaitExit(wait)) {
+        if (!awaitExit(trainer ? TRAINER_EXIT : wait)) {
             process.destroy();
             if (!awaitExit(Duration.ofSeconds(1))) {
                 process.destroyForcibly();

@@ -18,12 +18,13 @@ import java.util.List;
  * @param allow the {@code allow} pattern, possibly empty
  * @param extraFilter the filter made from {@code allow}, or {@code null}
  * @param initializer the initializer's class name, or empty
+ * @param fastStart how workers use the AOT/CDS cache
  */
 record WorkerSpec(String executorName, String javaCommand, List<String> jvmArgs, String classPath,
-        Duration cancelGrace, String allow, ObjectInputFilter extraFilter, String initializer) {
+        Duration cancelGrace, String allow, ObjectInputFilter extraFilter, String initializer, FastStart fastStart) {
 
     static WorkerSpec of(String executorName, String jvmArgs, Duration cancelGrace, String allow,
-            String initializer) {
+            String initializer, boolean fastStart, String cacheDir) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> args = jvmArgs.isBlank() ? List.of()
@@ -39,16 +40,27 @@ record WorkerSpec(String executorName, String javaCommand, List<String> jvmArgs,
         if (!initializer.isEmpty()) {
             Initializers.check(executorName, initializer);
         }
-        return new WorkerSpec(executorName, java, args, System.getProperty("java.class.path", ""), cancelGrace,
-                allow, extra, initializer);
+        String classPath = System.getProperty("java.class.path", "");
+        Path dir;
+        try {
+            dir = cacheDir.isEmpty() ? FastStart.defaultCacheDir() : Path.of(cacheDir);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("executor '" + executorName + "': the 'cacheDir' '" + cacheDir
+                    + "' is not a valid path (" + e.getMessage() + "); give a directory, e.g. /var/cache/spindle, or "
+                    + "leave it empty for ~/.cache/spindle", e);
+        }
+        FastStart fast = FastStart.decide(fastStart, dir, Runtime.version().feature(),
+                System.getProperty("java.home") + " " + System.getProperty("java.vm.version"), classPath, args);
+        return new WorkerSpec(executorName, java, args, classPath, cancelGrace, allow, extra, initializer, fast);
     }
 
-    /** @return the command line of a worker connecting to {@code socket} */
-    List<String> command(Path socket) {
+    /** @return the command line of a worker connecting to {@code socket}, with the fast-start options of its launch */
+    List<String> command(Path socket, FastStart.Launch launch) {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaCommand);
         cmd.add("-XX:+ExitOnOutOfMemoryError"); // a JVM out of memory is unreliable: make it a crash, reported
         cmd.add("-XX:+DisplayVMOutputToStderr"); // so the VM's own last words land in the crash report
+        cmd.addAll(launch.options());
         cmd.addAll(jvmArgs);
         cmd.add("-cp");
         cmd.add(classPath);
