@@ -14,12 +14,15 @@ import java.io.ObjectStreamClass;
 import java.io.OutputStream;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * How an object crosses between parent and worker: Java serialization, preceded by the names of the classes the
  * sender wrote, so that the receiver's {@link PayloadFilter} allows exactly those (plus {@code java.base}).
  *
- * <p>Layout: {@code int n}, {@code n} class names ({@code writeUTF}), then the serialized object to the end.
+ * <p>Layout: {@code int n}, {@code n} class names ({@code writeUTF}), then the serialized object to the end. A
+ * {@code null}, {@link Integer}, {@link Long}, {@link Double}, {@link Boolean} or short {@link String} (the usual
+ * results of small tasks) skips serialization: {@code n = -1}, a tag byte, and the value.
  * Stateless and thread-safe.
  */
 final class Payload {
@@ -42,6 +45,10 @@ final class Payload {
      * @throws IOException if {@code value} (or something it references) is not serializable, or is too big
      */
     static byte[] encode(Object value) throws IOException {
+        byte[] plain = encodePlain(value);
+        if (plain != null) {
+            return plain;
+        }
         ByteArrayOutputStream data = new ByteArrayOutputStream();
         Set<String> classes;
         try (RecordingOutputStream oos = new RecordingOutputStream(data)) {
@@ -88,6 +95,9 @@ final class Payload {
         ByteArrayInputStream bytes = new ByteArrayInputStream(payload, offset, payload.length - offset);
         DataInputStream in = new DataInputStream(bytes);
         int n = in.readInt();
+        if (n == PLAIN) {
+            return decodePlain(in);
+        }
         if (n < 0 || n > 100_000) {
             throw new IOException("malformed payload: " + n + " class names");
         }
@@ -108,6 +118,54 @@ final class Payload {
             x.initCause(e);
             throw x;
         }
+    }
+
+    private static final int PLAIN = -1;
+
+    private static byte[] encodePlain(Object value) throws IOException {
+        byte tag;
+        if (value == null) {
+            tag = 0;
+        } else if (value instanceof Integer) {
+            tag = 1;
+        } else if (value instanceof Long) {
+            tag = 2;
+        } else if (value instanceof Double) {
+            tag = 3;
+        } else if (value instanceof Boolean) {
+            tag = 4;
+        } else if (value instanceof String str && str.length() <= 8192) {
+            tag = 5;
+        } else {
+            return null;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(16);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(PLAIN);
+            out.writeByte(tag);
+            switch (tag) {
+                case 1 -> out.writeInt((Integer) value);
+                case 2 -> out.writeLong((Long) value);
+                case 3 -> out.writeDouble((Double) value);
+                case 4 -> out.writeBoolean((Boolean) value);
+                case 5 -> out.writeUTF((String) value);
+                default -> { }
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    private static Object decodePlain(DataInputStream in) throws IOException {
+        byte tag = in.readByte();
+        return switch (tag) {
+            case 0 -> null;
+            case 1 -> in.readInt();
+            case 2 -> in.readLong();
+            case 3 -> in.readDouble();
+            case 4 -> in.readBoolean();
+            case 5 -> in.readUTF();
+            default -> throw new IOException("malformed payload: plain value tag " + tag);
+        };
     }
 
     /** Records the name of every class whose descriptor it writes: the receiver allows exactly those. */
@@ -136,16 +194,32 @@ final class Payload {
         }
     }
 
-    /** Falls back to the thread's context class loader for classes the default resolution cannot see. */
+    /**
+     * Remembers the classes it resolved from the application, platform and bootstrap loaders (one class per name
+     * there), since the default resolution walks the stack each time; falls back to the thread's context class
+     * loader for classes the default resolution cannot see.
+     */
     private static final class ContextObjectInputStream extends ObjectInputStream {
+        private static final ConcurrentHashMap<String, Class<?>> RESOLVED = new ConcurrentHashMap<>();
+
         ContextObjectInputStream(InputStream in) throws IOException {
             super(in);
         }
 
         @Override
         protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+            Class<?> known = RESOLVED.get(desc.getName());
+            if (known != null) {
+                return known;
+            }
             try {
-                return super.resolveClass(desc);
+                Class<?> c = super.resolveClass(desc);
+                ClassLoader l = c.getClassLoader();
+                if ((l == null || l == ClassLoader.getSystemClassLoader() || l == ClassLoader.getPlatformClassLoader())
+                        && RESOLVED.size() < 10_000) {
+                    RESOLVED.put(desc.getName(), c);
+                }
+                return c;
             } catch (ClassNotFoundException e) {
                 ClassLoader context = Thread.currentThread().getContextClassLoader();
                 if (context == null) {

@@ -34,6 +34,9 @@ public final class ProcessBackend implements Backend {
     static final ConfigKey<Integer> RETRIES = ConfigKey.intKey("retries",
             "how often a task whose worker died under it is sent again to a fresh worker; a task that killed two "
                     + "workers is not retried again", 0, 10, () -> 0);
+    static final ConfigKey<Integer> PIPELINE = ConfigKey.intKey("pipeline",
+            "the most tasks in flight to one worker, used only while its tasks take under a millisecond (1 = one "
+                    + "at a time)", 1, 64, () -> 4);
     static final ConfigKey<Boolean> FAST_START = ConfigKey.booleanKey("fastStart",
             "create and reuse the JDK's AOT cache (CDS archive before JDK 25) for faster worker starts; off by itself "
                     + "where it cannot work, e.g. with class directories on the class path", true);
@@ -59,7 +62,7 @@ public final class ProcessBackend implements Backend {
     @Override
     public List<ConfigKey<?>> keys() {
         return List.of(WORKERS, JVM_ARGS, MAX_TASKS_PER_WORKER, CANCEL_GRACE, ALLOW, PRESTART, SPARES, INITIALIZER,
-                RETRIES, FAST_START, CACHE_DIR);
+                RETRIES, PIPELINE, FAST_START, CACHE_DIR);
     }
 
     @Override
@@ -68,6 +71,6 @@ public final class ProcessBackend implements Backend {
         WorkerSpec spec = WorkerSpec.of(name, context.get(JVM_ARGS), context.get(CANCEL_GRACE), context.get(ALLOW),
                 context.get(INITIALIZER), context.get(FAST_START), context.get(CACHE_DIR));
         return new ProcessExecutor(name, spec, context.get(WORKERS), context.get(MAX_TASKS_PER_WORKER),
-                context.get(PRESTART), context.get(SPARES), context.get(RETRIES));
+                context.get(PRESTART), context.get(SPARES), context.get(RETRIES), context.get(PIPELINE));
     }
 }

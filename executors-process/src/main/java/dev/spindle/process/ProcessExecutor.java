@@ -44,6 +44,7 @@ final class ProcessExecutor extends AbstractTaskExecutor {
     private final int maxTasksPerWorker;
     private final boolean prestart;
     private final int retries;
+    private final int pipeline;
     private final WorkerSpec spec;
     private final WorkerSource source;
     private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
@@ -52,6 +53,7 @@ final class ProcessExecutor extends AbstractTaskExecutor {
     private final List<Thread> threads = new ArrayList<>();
     private boolean stopped; // guarded by lock
     private volatile boolean killing;
+    private volatile boolean stopping;
     private volatile boolean slotsStarted; // written under lock once the slots run; read without it on dispatch
 
     /**
@@ -62,10 +64,12 @@ final class ProcessExecutor extends AbstractTaskExecutor {
      * @param prestart start every worker (and the spares) now rather than on first need
      * @param spares warm spare workers kept ready
      * @param retries how often a task whose worker died is sent again to a fresh worker
+     * @param pipeline the most tasks in flight to one worker while its tasks are short
      */
     ProcessExecutor(String name, WorkerSpec spec, int workers, int maxTasksPerWorker, boolean prestart, int spares,
-            int retries) {
+            int retries, int pipeline) {
         super(name, "process");
+        this.pipeline = pipeline;
         this.workers = workers;
         this.maxTasksPerWorker = maxTasksPerWorker;
         this.prestart = prestart;
@@ -195,9 +199,12 @@ final class ProcessExecutor extends AbstractTaskExecutor {
                 return;
             }
             for (int i = 1; i <= workers; i++) {
-                Slot s = new Slot(this, i, queue);
+                Slot s = new Slot(this, i, queue, pipeline);
                 slots.add(s);
-                threads.add(Thread.ofPlatform().daemon().name("spindle-" + name() + "-slot-" + i).unstarted(s));
+                for (int lane = 0; lane < pipeline; lane++) {
+                    threads.add(Thread.ofPlatform().daemon().name("spindle-" + name() + "-slot-" + i
+                            + (lane == 0 ? "" : "-lane-" + lane)).unstarted(s.lane(lane)));
+                }
             }
             threads.forEach(Thread::start);
             slotsStarted = true;
@@ -211,6 +218,7 @@ final class ProcessExecutor extends AbstractTaskExecutor {
         lock.lock();
         try {
             stopped = true;
+            stopping = true;
             for (int i = 0; i < threads.size(); i++) {
                 queue.add(Slot.STOP);
             }
@@ -226,6 +234,7 @@ final class ProcessExecutor extends AbstractTaskExecutor {
         lock.lock();
         try {
             stopped = true;
+            stopping = true;
             for (int i = 0; i < threads.size(); i++) {
                 queue.add(Slot.STOP);
             }
@@ -280,6 +289,11 @@ final class ProcessExecutor extends AbstractTaskExecutor {
 
     int maxTasksPerWorker() {
         return maxTasksPerWorker;
+    }
+
+    /** @return whether the lanes are being stopped: every lane then takes from the queue, to find its STOP */
+    boolean isStopping() {
+        return stopping;
     }
 
     boolean isKilling() {

@@ -5,47 +5,66 @@ import java.io.IOException;
 import java.io.InvalidClassException;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One parent thread of a pool and the worker it drives. It takes the next task from the pool's queue (pull-based:
- * a task stays in the parent, cancellable, until a slot is free), starts its worker lazily, runs the task there,
- * and replaces the worker after a crash, a kill or {@code maxTasksPerWorker} tasks.
+ * One worker of a pool and the parent threads (lanes) that feed it. Each lane takes the next task from the pool's
+ * queue (pull-based: a task stays in the parent, cancellable, until a lane is free), gets the slot's worker (starting
+ * it on first need, replacing it after a crash, a kill or {@code maxTasksPerWorker} tasks), and waits for its reply.
  *
- * <p>The worker is touched by the slot's thread only, except {@link #kill}, which may come from any thread.
+ * <p>Lane 0 always works. The other lanes (the {@code pipeline} depth) take tasks only while this worker's recent
+ * tasks were short (under {@value #PIPELINE_BELOW_MICROS} µs each on average, estimated from round trips): then several tasks are in flight to
+ * the worker, which runs them one after the other, and the round trips overlap. Long tasks are never queued behind
+ * each other in a worker while another could take them.
+ *
+ * <p>Thread-safe: the worker is swapped under {@code lock}; {@link #kill} may come from any thread.
  */
-final class Slot implements Runnable {
+final class Slot {
 
     private static final Logger LOG = LoggerFactory.getLogger(Slot.class);
     private static final ThreadLocal<Slot> CURRENT = new ThreadLocal<>();
-    /** Put in the queue once per slot to stop it. */
+    /** Put in the queue once per lane to stop it. */
     static final Runnable STOP = () -> {
     };
+    static final long PIPELINE_BELOW_MICROS = 1000;
 
     private final ProcessExecutor executor;
     private final int index;
     private final BlockingQueue<Runnable> queue;
-    private volatile Worker worker;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition fast = lock.newCondition();
+    private volatile Worker worker; // written under lock
+    private int sent; // tasks given to the current worker; guarded by lock
+    private int lanesLeft; // guarded by lock
+    private volatile long meanRoundTripNanos = Long.MAX_VALUE; // unknown: no pipelining until measured
 
-    Slot(ProcessExecutor executor, int index, BlockingQueue<Runnable> queue) {
+    Slot(ProcessExecutor executor, int index, BlockingQueue<Runnable> queue, int lanes) {
         this.executor = executor;
         this.index = index;
         this.queue = queue;
+        this.lanesLeft = lanes;
     }
 
-    /** @return the slot whose thread is the current one, or {@code null} */
+    /** @return the slot whose lane is the current thread, or {@code null} */
     static Slot current() {
         return CURRENT.get();
     }
 
-    @Override
-    public void run() {
+    /** @return the loop of lane {@code lane} (0 is the one that always works) */
+    Runnable lane(int lane) {
+        return () -> runLane(lane);
+    }
+
+    private void runLane(int lane) {
         CURRENT.set(this);
         try {
-            if (executor.prestart()) {
+            if (lane == 0 && executor.prestart()) {
                 try {
-                    workerForTask();
+                    release(acquire().worker());
                 } catch (IOException | RuntimeException e) {
                     LOG.warn("{} of executor '{}' could not pre-start its worker (its first task will try again): {}",
                             this, executor.name(), e.getMessage());
@@ -54,6 +73,10 @@ final class Slot implements Runnable {
             for (;;) {
                 Runnable next;
                 try {
+                    if (lane > 0 && !pipelining() && !executor.isStopping()) {
+                        awaitFast();
+                        continue;
+                    }
                     next = queue.take();
                 } catch (InterruptedException e) {
                     continue; // an interrupt meant for a task that has just ended: ours to ignore
@@ -62,18 +85,53 @@ final class Slot implements Runnable {
                     return;
                 }
                 TaskRun<?> run = (TaskRun<?>) next;
-                if (!run.isPending()) {
-                    continue; // cancelled while it waited
+                if (run.isPending()) { // else cancelled while it waited
+                    run.run();
+                    Thread.interrupted();
                 }
-                run.run();
-                Thread.interrupted();
-                afterTask();
             }
         } finally {
-            Worker w = worker;
-            worker = null;
-            if (w != null) {
-                w.stopGracefully("the pool was closed", Duration.ofSeconds(5));
+            Worker last = null;
+            lock.lock();
+            try {
+                if (--lanesLeft == 0) {
+                    last = worker;
+                    worker = null;
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (last != null) {
+                last.stopGracefully("the pool was closed", Duration.ofSeconds(5));
+            }
+        }
+    }
+
+    private boolean pipelining() {
+        return meanRoundTripNanos < PIPELINE_BELOW_MICROS * 1000;
+    }
+
+    private void awaitFast() throws InterruptedException {
+        lock.lock();
+        try {
+            if (!pipelining()) {
+                fast.await(100, TimeUnit.MILLISECONDS); // timed: also notices the pool stopping
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void measured(long nanos) {
+        long before = meanRoundTripNanos;
+        long mean = before == Long.MAX_VALUE ? nanos : before - (before >> 3) + (nanos >> 3);
+        meanRoundTripNanos = mean;
+        if (before >= PIPELINE_BELOW_MICROS * 1000 && mean < PIPELINE_BELOW_MICROS * 1000) {
+            lock.lock();
+            try {
+                fast.signalAll();
+            } finally {
+                lock.unlock();
             }
         }
     }
@@ -113,17 +171,25 @@ final class Slot implements Runnable {
 
     /**
      * Sends the task to this slot's worker; if the worker dies under it (or cannot start) and {@code retries} allow,
-     * sends it again to a fresh worker. A task that has killed two workers is not retried again.
+     * sends it again to a fresh worker. A task that has killed two workers is not retried again. A task the worker
+     * had not started when it died is sent again without counting.
      */
     private Frame callWithRetries(long taskId, String taskName, byte[] payload) throws Exception {
         int retries = executor.retries();
         WorkerCrashedException earlier = null;
         int killed = 0;
-        for (int attempt = 0;; attempt++) {
+        for (int attempt = 0;;) {
             Worker w = null;
             try {
-                w = workerForTask();
-                return w.call(taskId, taskName, payload);
+                Lease lease = acquire();
+                w = lease.worker();
+                long t0 = System.nanoTime();
+                Frame reply = w.call(taskId, taskName, payload);
+                // the worker ran the tasks ahead of this one first: what this task cost it is a share of the wait
+                measured((System.nanoTime() - t0) / lease.inFlight());
+                return reply;
+            } catch (Worker.NotStartedException e) {
+                continue; // it never ran: send it again, to the worker that replaces the dead one
             } catch (WorkerCrashedException e) {
                 if (earlier != null) {
                     e.addSuppressed(earlier);
@@ -144,43 +210,72 @@ final class Slot implements Runnable {
                     last.addSuppressed(e);
                     throw last;
                 }
+                attempt++;
                 LOG.warn("{}: {}; retrying it on a fresh worker (retry {} of {})", taskName, e.getMessage(),
-                        attempt + 1, retries);
+                        attempt, retries);
                 earlier = e;
+            } finally {
+                if (w != null) {
+                    release(w);
+                }
             }
         }
     }
 
-    private Worker workerForTask() throws IOException {
-        Worker w = worker;
-        if (w != null && !w.isUsable()) {
-            w.stopGracefully("it is being replaced", Duration.ofSeconds(5));
-            worker = null;
-            w = null;
-        }
-        if (w == null) {
-            w = executor.source().take();
-            worker = w;
-            if (executor.isKilling()) {
-                w.kill("the pool was shut down"); // shutdownNow() read no worker here before we published it
-            }
-        }
-        return w;
+    /** A worker given one more task, and how many it then had in flight (this one included). */
+    private record Lease(Worker worker, int inFlight) {
     }
 
-    private void afterTask() {
-        Worker w = worker;
-        if (w == null) {
-            return;
+    /**
+     * @return this slot's worker, started or replaced as needed, with one more task in flight
+     * @throws IOException if a worker cannot be started
+     */
+    private Lease acquire() throws IOException {
+        Worker retired = null;
+        lock.lock();
+        try {
+            Worker w = worker;
+            int max = executor.maxTasksPerWorker();
+            if (w != null && (!w.isUsable() || (max > 0 && sent >= max))) {
+                if (w.isUsable()) {
+                    LOG.debug("recycling {} after {} tasks", w, sent);
+                }
+                w.retire(max > 0 && sent >= max ? "it ran maxTasksPerWorker=" + max + " tasks" : "it is being replaced");
+                worker = null;
+                if (w.inFlight() == 0) {
+                    retired = w;
+                }
+                w = null;
+            }
+            if (w == null) {
+                w = executor.source().take();
+                sent = 0;
+                worker = w;
+                if (executor.isKilling()) {
+                    w.kill("the pool was shut down"); // shutdownNow() read no worker here before we published it
+                }
+            }
+            sent++;
+            return new Lease(w, w.addInFlight(1));
+        } finally {
+            lock.unlock();
+            if (retired != null) {
+                retired.stopGracefully("it is being replaced", Duration.ofSeconds(5));
+            }
         }
-        int max = executor.maxTasksPerWorker();
-        if (!w.isUsable()) {
+    }
+
+    /** One task of {@code w} has ended; stops {@code w} if it was retired and this was its last. */
+    private void release(Worker w) {
+        boolean stop;
+        lock.lock();
+        try {
+            stop = w.addInFlight(-1) == 0 && w != worker;
+        } finally {
+            lock.unlock();
+        }
+        if (stop) {
             w.stopGracefully("it is being replaced", Duration.ofSeconds(5));
-            worker = null;
-        } else if (max > 0 && w.tasksRun() >= max) {
-            LOG.debug("recycling {} after {} tasks", w, w.tasksRun());
-            w.stopGracefully("it ran maxTasksPerWorker=" + max + " tasks", Duration.ofSeconds(5));
-            worker = null;
         }
     }
 

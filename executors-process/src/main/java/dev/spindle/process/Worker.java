@@ -18,18 +18,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One child JVM and the parent's side of it: the control channel, a reader thread that completes the current task's
- * reply, and two pumps that log its stdout (INFO) and stderr (WARN) tagged with worker and task.
+ * One child JVM and the parent's side of it: the control channel, a reader thread that completes each task's reply,
+ * and two pumps that log its stdout (INFO) and stderr (WARN) tagged with worker and running task.
  *
- * <p>Used by one slot thread at a time ({@link #call}, {@link #stopGracefully}); {@link #kill()} and the reader may
- * act from other threads. The current reply is handed over through volatiles: the slot writes {@code pending} and
- * then reads {@code dead}; the reader writes {@code crash}, then {@code dead}, then reads {@code pending}. Either the
- * slot sees the worker dead, or the reader sees the reply to fail (Dekker over volatile accesses).
+ * <p>The lanes of one slot call {@link #call} at once (pipelining); {@link #kill} and the reader may act from other
+ * threads. Calls and the reader meet in {@code calls} and {@code dead}: a call puts itself in the map and then reads
+ * {@code dead}; the reader writes {@code dead} and then reads the map. Either the call sees the worker dead (and
+ * reports itself not started), or the reader sees the call and fails it: the first one sent as crashed (the worker
+ * runs tasks in order, so that is the one it was running), the others as not started.
  */
 final class Worker {
 
@@ -40,6 +42,28 @@ final class Worker {
     private static final Duration TRAINER_EXIT = Duration.ofSeconds(60);
     /** Every worker process of this JVM that has not exited yet, for the shutdown hook. */
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+    /** A task sent to this worker: its order, its name, and where its reply goes. */
+    private static final class Call {
+        final long seq;
+        final String taskName;
+        final CompletableFuture<Frame> reply = new CompletableFuture<>();
+        volatile boolean sent;
+
+        Call(long seq, String taskName) {
+            this.seq = seq;
+            this.taskName = taskName;
+        }
+    }
+
+    /** The reply of a task that never reached a live worker (it died first): the slot sends it again, elsewhere. */
+    static final class NotStartedException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NotStartedException() {
+            super("the worker ended before this task started", null, false, false);
+        }
+    }
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly),
@@ -54,13 +78,13 @@ final class Worker {
     private final Thread outPump;
     private final Thread errPump;
     private volatile FrameChannel channel;
-    private volatile long currentTask;
-    private volatile String currentTaskName = "";
-    private volatile CompletableFuture<Frame> pending;
-    private volatile WorkerCrashedException crash;
+    /** The tasks sent and not yet answered, by id; the one sent first is the one running (the worker runs in order). */
+    private final ConcurrentHashMap<Long, Call> calls = new ConcurrentHashMap<>();
+    private final AtomicLong sequence = new AtomicLong();
     private volatile boolean dead;
     private volatile String stopReason;
-    private int tasksRun;
+    private int inFlight; // guarded by the slot's lock
+    private volatile boolean endedByPool; // set as it ends: the pool had asked it to stop or killed it
     private final boolean trainer; // writes the fast-start cache as it exits: give it time
 
     private Worker(String label, WorkerSpec spec, Process process, boolean trainer) {
@@ -187,38 +211,46 @@ final class Worker {
     }
 
     /**
-     * Runs one task in this worker and waits for its reply. If the waiting thread is interrupted (the task was
-     * cancelled or timed out), escalates: a CANCEL frame interrupts the task in the worker; if no reply comes within
-     * the grace period the worker is destroyed, and forcibly one second later.
+     * Runs one task in this worker and waits for its reply; several threads may call at once (pipelining): the worker
+     * runs their tasks one after the other, in the order sent. If the waiting thread is interrupted (the task was
+     * cancelled or timed out), escalates: a CANCEL frame interrupts the task in the worker (or drops it there if it
+     * has not started); if no reply comes within the grace period the worker is destroyed, and forcibly one second
+     * later.
      *
      * @param taskId the task's id
      * @param taskName the task's description, for messages
      * @param payload the encoded task
      * @return the RESULT or FAILURE frame
-     * @throws WorkerCrashedException if the worker died before it replied
-     * @throws InterruptedException if the task was cancelled and the worker had to be destroyed
+     * @throws WorkerCrashedException if the worker died while running this task
+     * @throws NotStartedException if the worker died before this task started: it may be sent again
+     * @throws InterruptedException if the task was cancelled
      */
-    Frame call(long taskId, String taskName, byte[] payload) throws InterruptedException {
-        CompletableFuture<Frame> reply = new CompletableFuture<>();
-        currentTaskName = taskName;
-        currentTask = taskId;
-        pending = reply;
-        tasksRun++;
-        if (dead) {
-            reply.completeExceptionally(crash);
-        } else {
-            channel.send(new Frame(Frame.TASK, taskId, payload));
-        }
+    Frame call(long taskId, String taskName, byte[] payload) throws InterruptedException, NotStartedException {
+        Call c = new Call(sequence.incrementAndGet(), taskName);
+        calls.put(taskId, c);
         try {
-            return reply.get();
-        } catch (ExecutionException e) {
-            throw (WorkerCrashedException) e.getCause();
-        } catch (InterruptedException e) {
-            return escalate(taskId, taskName, reply);
+            if (dead) {
+                throw new NotStartedException();
+            }
+            c.sent = true; // the reader, once dead, fails the first sent call as crashed and the rest as not started
+            channel.send(new Frame(Frame.TASK, taskId, payload));
+            try {
+                return c.reply.get();
+            } catch (ExecutionException e) {
+                throw rethrow(e.getCause());
+            } catch (InterruptedException e) {
+                return escalate(taskId, taskName, c.reply);
+            }
         } finally {
-            pending = null;
-            currentTask = 0;
+            calls.remove(taskId);
         }
+    }
+
+    private static RuntimeException rethrow(Throwable t) throws NotStartedException {
+        if (t instanceof NotStartedException n) {
+            throw n;
+        }
+        throw (WorkerCrashedException) t;
     }
 
     private Frame escalate(long taskId, String taskName, CompletableFuture<Frame> reply) throws InterruptedException {
@@ -233,8 +265,8 @@ final class Worker {
             }
             return f;
         } catch (ExecutionException e) {
-            throw new InterruptedException(taskName + " was cancelled and its worker " + this + " ended meanwhile: "
-                    + e.getCause().getMessage());
+            throw new InterruptedException(taskName + " was cancelled and its worker " + this + " ended meanwhile"
+                    + (e.getCause() instanceof WorkerCrashedException w ? ": " + w.getMessage() : ""));
         } catch (TimeoutException e) {
             LOG.warn("{} ignored its cancellation for {}: destroying its worker {}", taskName, grace, this);
             stopReason = "the pool destroyed it because " + taskName + " ignored its cancellation";
@@ -272,10 +304,9 @@ final class Worker {
         try {
             for (;;) {
                 Frame f = ch.read();
-                CompletableFuture<Frame> p = pending;
-                if ((f.type() == Frame.RESULT || f.type() == Frame.FAILURE) && p != null
-                        && f.taskId() == currentTask) {
-                    p.complete(f);
+                Call c = f.type() == Frame.RESULT || f.type() == Frame.FAILURE ? calls.get(f.taskId()) : null;
+                if (c != null) {
+                    c.reply.complete(f);
                 } else {
                     LOG.warn("{} sent an unexpected control frame (type {}, task #{}); ignored", this, f.type(),
                             f.taskId());
@@ -292,25 +323,29 @@ final class Worker {
 
     /** The control channel is gone: wait for the process, then fail whatever task it held. */
     private void ended() {
+        dead = true; // from here on a new call fails itself as not started; those already sent are failed below
         if (!awaitExit(Duration.ofSeconds(10))) {
             process.destroyForcibly(); // it closed the channel but lingers: it serves no one now
             awaitExit(Duration.ofSeconds(30));
         }
         joinPumps();
         int code = process.isAlive() ? -1 : process.exitValue();
-        long task = currentTask;
+        Call running = running();
         String reason = stopReason;
+        endedByPool = reason != null;
         String what = reason != null ? "ended (" + reason + ")"
-                : task != 0 ? "died while running " + currentTaskName : "died while idle";
-        crash = new WorkerCrashedException("worker " + this + " of executor '" + spec.executorName() + "' " + what
-                + ": " + WorkerCrashedException.describeExit(code)
+                : running != null ? "died while running " + running.taskName : "died while idle";
+        WorkerCrashedException crash = new WorkerCrashedException("worker " + this + " of executor '"
+                + spec.executorName() + "' " + what + ": " + WorkerCrashedException.describeExit(code)
                 + (reason == null ? ". A System.exit or Runtime.halt in the task, an OutOfMemoryError, or a kill "
                         + "from outside ends a worker; a fresh worker takes the next task" : "")
                 + formatTail(), process.pid(), code, stderrTail());
-        dead = true;
-        CompletableFuture<Frame> p = pending;
-        if (p != null) {
-            p.completeExceptionally(crash);
+        for (Call c : calls.values()) {
+            if (c == running) {
+                c.reply.completeExceptionally(crash);
+            } else {
+                c.reply.completeExceptionally(new NotStartedException());
+            }
         }
         if (reason == null) {
             LOG.warn(crash.getMessage());
@@ -318,19 +353,43 @@ final class Worker {
         channel.close();
     }
 
+    /** @return the call the worker is running: the first sent of those not answered, or {@code null} */
+    private Call running() {
+        Call first = null;
+        for (Call c : calls.values()) {
+            if (c.sent && (first == null || c.seq < first.seq)) {
+                first = c;
+            }
+        }
+        return first;
+    }
+
     /** @return whether the worker can take another task: alive, connected, and not being stopped */
     boolean isUsable() {
         return !dead && stopReason == null && process.isAlive();
     }
 
-    /** @return whether the pool ended this worker (shutdown, recycling, a cancellation's escalation), not a task */
-    boolean endedByPool() {
-        return stopReason != null;
+    /** Marks the worker as being replaced: no new task goes to it; the last task in flight stops it. */
+    void retire(String why) {
+        if (stopReason == null && !dead) {
+            stopReason = why;
+        }
     }
 
-    /** @return tasks sent to this worker */
-    int tasksRun() {
-        return tasksRun;
+    /** @return tasks given to this worker and not yet ended; guarded by the slot's lock */
+    int inFlight() {
+        return inFlight;
+    }
+
+    /** @return the new count of tasks in flight; guarded by the slot's lock */
+    int addInFlight(int delta) {
+        inFlight += delta;
+        return inFlight;
+    }
+
+    /** @return whether the pool ended this worker (shutdown, recycling, a cancellation's escalation), not a task */
+    boolean endedByPool() {
+        return endedByPool;
     }
 
     /**
@@ -405,8 +464,16 @@ final class Worker {
     }
 
     private String taskTag() {
-        long t = currentTask;
-        return t == 0 ? "(idle)" : "task #" + t;
+        Call running = running();
+        if (running == null) {
+            return "(idle)";
+        }
+        for (var e : calls.entrySet()) {
+            if (e.getValue() == running) {
+                return "task #" + e.getKey();
+            }
+        }
+        return "(idle)";
     }
 
     /** @return the pid of the worker process */

@@ -13,10 +13,12 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The main class of a worker JVM. Arguments: the control socket's path, the {@code allow} pattern, and the
@@ -27,7 +29,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * that inside the worker {@code Cancellation.check()}, {@code shielded}, {@code remaining()} and task groups work as
  * in one JVM: a group the task opens forks onto that local executor ({@code Spindle.currentExecutor()}). A CANCEL
  * frame cancels that local task, which interrupts it and reaches every group nested in it. The reply goes back once
- * the task's code, nested groups included, has finished. The worker exits when the control channel reaches EOF or
+ * the task's code, nested groups included, has finished.
+ *
+ * <p>Tasks run one at a time, in the order their TASK frames came (the parent may send several ahead, pipelining): a
+ * runner thread starts the next once the previous has replied. A CANCEL for a task still waiting drops it and
+ * answers that it was cancelled before it started. The worker exits when the control channel reaches EOF or
  * the parent process exits, so it never outlives the parent. It writes to its own stderr only when it cannot start.
  */
 public final class WorkerMain {
@@ -37,8 +43,17 @@ public final class WorkerMain {
 
     private final FrameChannel channel;
     private final ObjectInputFilter extra;
-    private final AtomicReference<Running> running = new AtomicReference<>();
     private final CompletableFuture<TaskExecutor> local;
+    /**
+     * Guards the waiting tasks and the running one: a CANCEL finds its task either waiting or running, never between.
+     */
+    private final ReentrantLock runLock = new ReentrantLock();
+    private final Condition hasTask = runLock.newCondition();
+    /** TASK frames not yet started, in the order they came. */
+    private final ArrayDeque<Frame> queued = new ArrayDeque<>(); // guarded by runLock
+    private long startingId; // the task the runner took and is starting; guarded by runLock
+    private boolean cancelWhileStarting; // a CANCEL came for it meanwhile; guarded by runLock
+    private Running running; // guarded by runLock
 
     private record Running(long taskId, TaskHandle<?> handle) {
     }
@@ -114,6 +129,7 @@ public final class WorkerMain {
         }
         WorkerMain worker = new WorkerMain(channel, extra, local);
         worker.initialize(args.length > 2 ? args[2] : "");
+        Thread.ofPlatform().daemon().name("spindle-task-runner").start(worker::runQueued);
         worker.loop();
     }
 
@@ -138,13 +154,8 @@ public final class WorkerMain {
             for (;;) {
                 Frame f = channel.read();
                 switch (f.type()) {
-                    case Frame.TASK -> start(f);
-                    case Frame.CANCEL -> {
-                        Running r = running.get();
-                        if (r != null && r.taskId() == f.taskId()) {
-                            r.handle().cancel(); // a late CANCEL for a finished task finds another id: ignored
-                        }
-                    }
+                    case Frame.TASK -> enqueue(f);
+                    case Frame.CANCEL -> cancel(f.taskId());
                     case Frame.BYE -> System.exit(0);
                     default -> throw new IOException("unknown control frame type " + f.type());
                 }
@@ -157,7 +168,65 @@ public final class WorkerMain {
         }
     }
 
-    private void start(Frame f) {
+    private void enqueue(Frame f) {
+        runLock.lock();
+        try {
+            queued.addLast(f);
+            hasTask.signal();
+        } finally {
+            runLock.unlock();
+        }
+    }
+
+    /**
+     * Cancels the task if it runs (a late CANCEL for a finished task finds another id: ignored); drops it, answering
+     * that it was cancelled, if it waits.
+     */
+    private void cancel(long id) {
+        boolean dropped;
+        runLock.lock();
+        try {
+            if (running != null && running.taskId() == id) {
+                running.handle().cancel();
+                return;
+            }
+            if (startingId == id) {
+                cancelWhileStarting = true;
+                return;
+            }
+            dropped = queued.removeIf(q -> q.taskId() == id);
+        } finally {
+            runLock.unlock();
+        }
+        if (dropped) {
+            reply(Frame.FAILURE, id, new CancellationException("task #" + id + " was cancelled before it started"));
+        }
+    }
+
+    /** The runner thread: starts one task at a time, in order, and waits until it has replied. */
+    private void runQueued() {
+        for (;;) {
+            Frame f;
+            runLock.lock();
+            try {
+                while ((f = queued.pollFirst()) == null) {
+                    hasTask.awaitUninterruptibly();
+                }
+                startingId = f.taskId();
+                cancelWhileStarting = false;
+            } finally {
+                runLock.unlock();
+            }
+            try {
+                start(f).join();
+            } catch (RuntimeException e) {
+                System.err.println("spindle worker: internal error after task #" + f.taskId() + ": " + e);
+            }
+        }
+    }
+
+    /** @return completed once the task has replied */
+    private CompletableFuture<Void> start(Frame f) {
         long id = f.taskId();
         byte[] bytes = f.payload();
         RunHeader.Parsed header;
@@ -165,7 +234,8 @@ public final class WorkerMain {
             header = RunHeader.parse(bytes);
         } catch (IOException e) {
             reply(Frame.FAILURE, id, e);
-            return;
+            started(null);
+            return CompletableFuture.completedFuture(null);
         }
         TaskOptions options = TaskOptions.named(header.name() != null ? header.name() : "task-" + id);
         if (header.remainingNanos() != RunHeader.NO_DEADLINE) {
@@ -177,7 +247,8 @@ public final class WorkerMain {
         } catch (CompletionException | CancellationException e) {
             reply(Frame.FAILURE, id, new IllegalStateException("the worker could not make its local executor '"
                     + LOCAL_EXECUTOR + "': " + e.getCause(), e.getCause()));
-            return;
+            started(null);
+            return CompletableFuture.completedFuture(null);
         }
         Outcome outcome = new Outcome();
         TaskHandle<Object> handle = executor.submit(() -> {
@@ -191,9 +262,18 @@ public final class WorkerMain {
             throw new Ended();
         }, options);
         Running r = new Running(id, handle);
-        running.set(r);
-        handle.toCompletableFuture().whenComplete((v, x) -> {
-            running.compareAndSet(r, null);
+        if (started(r)) {
+            handle.cancel(); // its CANCEL came while it was being started
+        }
+        return handle.toCompletableFuture().handle((v, x) -> {
+            runLock.lock();
+            try {
+                if (running == r) {
+                    running = null;
+                }
+            } finally {
+                runLock.unlock();
+            }
             if (!outcome.ran) {
                 reply(Frame.FAILURE, id, x); // cancelled before it started: x says so
             } else if (outcome.thrown != null) {
@@ -201,7 +281,24 @@ public final class WorkerMain {
             } else {
                 sendResult(id, outcome.value);
             }
+            return null;
         });
+    }
+
+    /**
+     * The runner has started the task it took (or replied for it): it is now the running one, or none.
+     *
+     * @return whether a CANCEL came for it while it was being started
+     */
+    private boolean started(Running r) {
+        runLock.lock();
+        try {
+            running = r;
+            startingId = 0;
+            return cancelWhileStarting;
+        } finally {
+            runLock.unlock();
+        }
     }
 
     private void sendResult(long id, Object value) {
