@@ -4,6 +4,7 @@
  */
 module dev.spindle.examples {
     requires dev.spindle.core;
+    requires dev.spindle.process; // ProcessPoolExample reports WorkerCrashedException
     requires java.management;
     requires java.net.http;
     requires jdk.httpserver;
