@@ -105,7 +105,7 @@ final class ProcessExecutor extends AbstractTaskExecutor {
                     + command.getClass().getName() + " to a worker: it is not Serializable. Cast the lambda, "
                     + "ex.execute((Runnable & Serializable) () -> ...), or submit a SerializableTask");
         }
-        start(new RunCommand(command), TaskOptions.DEFAULTS, null, null);
+        super.execute(command); // core keeps a Serializable runnable serializable
     }
 
     /**

@@ -257,13 +257,7 @@ final class Worker {
         channel.send(Frame.of(Frame.CANCEL, taskId));
         Duration grace = spec.cancelGrace();
         try {
-            Frame f = awaitUninterruptibly(reply, grace);
-            if (f.type() == Frame.RESULT) {
-                // it finished before the CANCEL reached it: nothing was swallowed, the result is simply not wanted
-                throw new InterruptedException(taskName + " was cancelled; its worker had finished it, the result "
-                        + "was discarded");
-            }
-            return f;
+            return awaitUninterruptibly(reply, grace);
         } catch (ExecutionException e) {
             throw new InterruptedException(taskName + " was cancelled and its worker " + this + " ended meanwhile"
                     + (e.getCause() instanceof WorkerCrashedException w ? ": " + w.getMessage() : ""));

@@ -21,7 +21,7 @@ class ProcessTaskTreePropertiesTest extends TaskTreeProperties {
 
     @Override
     protected boolean runsMap() {
-        return false; // TODO(issue 5, map line): mapStreaming does not run on process yet
+        return true; // mapStreaming sends each item as a serializable task
     }
 
     @AfterContainer
