@@ -22,7 +22,8 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
@@ -47,9 +48,12 @@ final class ProcessExecutor extends AbstractTaskExecutor {
     private final int pipeline;
     private final WorkerSpec spec;
     private final WorkerSource source;
-    private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingDeque<Runnable> queue = new LinkedBlockingDeque<>();
+    /** First lanes of slots waiting for a task: while one waits, no task goes ahead to a busy worker. */
+    private final AtomicInteger idleFirstLanes = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
     private final List<Slot> slots = new ArrayList<>();
+    private volatile Slot[] slotArray = new Slot[0]; // the slots once started, read without the lock on dispatch
     private final List<Thread> threads = new ArrayList<>();
     private boolean stopped; // guarded by lock
     private volatile boolean killing;
@@ -184,6 +188,11 @@ final class ProcessExecutor extends AbstractTaskExecutor {
     protected void dispatch(TaskRun<?> run) {
         startSlots();
         queue.add(run);
+        if (pipeline > 1 && idleFirstLanes.get() == 0) {
+            for (Slot s : slotArray) {
+                s.wakeParkedLanes();
+            }
+        }
     }
 
     private void startSlots() {
@@ -206,6 +215,7 @@ final class ProcessExecutor extends AbstractTaskExecutor {
                             + (lane == 0 ? "" : "-lane-" + lane)).unstarted(s.lane(lane)));
                 }
             }
+            slotArray = slots.toArray(new Slot[0]);
             threads.forEach(Thread::start);
             slotsStarted = true;
         } finally {
@@ -294,6 +304,11 @@ final class ProcessExecutor extends AbstractTaskExecutor {
     /** @return whether the lanes are being stopped: every lane then takes from the queue, to find its STOP */
     boolean isStopping() {
         return stopping;
+    }
+
+    /** @return the counter of first lanes waiting for a task */
+    AtomicInteger idleFirstLanes() {
+        return idleFirstLanes;
     }
 
     boolean isKilling() {

@@ -4,7 +4,7 @@ import dev.spindle.spi.TaskRun;
 import java.io.IOException;
 import java.io.InvalidClassException;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -34,15 +34,16 @@ final class Slot {
 
     private final ProcessExecutor executor;
     private final int index;
-    private final BlockingQueue<Runnable> queue;
+    private final BlockingDeque<Runnable> queue;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition fast = lock.newCondition();
     private volatile Worker worker; // written under lock
     private int sent; // tasks given to the current worker; guarded by lock
     private int lanesLeft; // guarded by lock
+    private volatile int parked; // further lanes waiting in awaitFast; written under lock
     private volatile long meanRoundTripNanos = Long.MAX_VALUE; // unknown: no pipelining until measured
 
-    Slot(ProcessExecutor executor, int index, BlockingQueue<Runnable> queue, int lanes) {
+    Slot(ProcessExecutor executor, int index, BlockingDeque<Runnable> queue, int lanes) {
         this.executor = executor;
         this.index = index;
         this.queue = queue;
@@ -73,13 +74,12 @@ final class Slot {
             for (;;) {
                 Runnable next;
                 try {
-                    if (lane > 0 && !pipelining() && !executor.isStopping()) {
-                        awaitFast();
-                        continue;
-                    }
-                    next = queue.take();
+                    next = lane == 0 ? takeFirstLane() : takeAhead();
                 } catch (InterruptedException e) {
                     continue; // an interrupt meant for a task that has just ended: ours to ignore
+                }
+                if (next == null) {
+                    continue;
                 }
                 if (next == STOP) {
                     return;
@@ -107,18 +107,75 @@ final class Slot {
         }
     }
 
+    private Runnable takeFirstLane() throws InterruptedException {
+        executor.idleFirstLanes().incrementAndGet();
+        try {
+            return queue.take();
+        } finally {
+            executor.idleFirstLanes().decrementAndGet();
+        }
+    }
+
+    /**
+     * A further lane: takes a task only while pipelining pays; a task it took just as that stopped goes back to the
+     * head of the queue.
+     *
+     * @return the task, STOP, or {@code null} to look again
+     */
+    private Runnable takeAhead() throws InterruptedException {
+        if (executor.isStopping()) {
+            return queue.take();
+        }
+        if (!pipelining()) {
+            awaitFast();
+            return null;
+        }
+        Runnable next = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (next != null && next != STOP && !pipelining()) {
+            queue.offerFirst(next);
+            return null;
+        }
+        return next;
+    }
+
+    /**
+     * @return whether to send a task ahead to this worker: its recent tasks were short, the one it runs has not run
+     *     long, and no other worker is waiting for a task
+     */
     private boolean pipelining() {
-        return meanRoundTripNanos < PIPELINE_BELOW_MICROS * 1000;
+        long limit = PIPELINE_BELOW_MICROS * 1000;
+        if (meanRoundTripNanos >= limit || executor.idleFirstLanes().get() > 0) {
+            return false;
+        }
+        Worker w = worker;
+        return w == null || w.oldestCallAgeNanos() < limit;
     }
 
     private void awaitFast() throws InterruptedException {
         lock.lock();
         try {
             if (!pipelining()) {
-                fast.await(100, TimeUnit.MILLISECONDS); // timed: also notices the pool stopping
+                parked++;
+                try {
+                    fast.await(100, TimeUnit.MILLISECONDS); // timed: also notices the pool stopping
+                } finally {
+                    parked--;
+                }
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** A task was queued while every first lane was busy: lanes waiting to send tasks ahead look again. Any thread. */
+    void wakeParkedLanes() {
+        if (parked > 0) {
+            lock.lock();
+            try {
+                fast.signalAll();
+            } finally {
+                lock.unlock();
+            }
         }
     }
 

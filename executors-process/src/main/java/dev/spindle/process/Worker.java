@@ -48,6 +48,7 @@ final class Worker {
         final long seq;
         final String taskName;
         final CompletableFuture<Frame> reply = new CompletableFuture<>();
+        final long sentNanos = System.nanoTime();
         volatile boolean sent;
 
         Call(long seq, String taskName) {
@@ -84,12 +85,14 @@ final class Worker {
     private volatile boolean dead;
     private volatile String stopReason;
     private int inFlight; // guarded by the slot's lock
+    private volatile CompletableFuture<?> exited; // the process's exit, and for a trainer the cache moved into place
     private volatile boolean endedByPool; // set as it ends: the pool had asked it to stop or killed it
     private final boolean trainer; // writes the fast-start cache as it exits: give it time
 
     private Worker(String label, WorkerSpec spec, Process process, boolean trainer) {
         this.label = label;
         this.trainer = trainer;
+        this.exited = process.onExit();
         this.spec = spec;
         this.process = process;
         LIVE.add(process);
@@ -142,10 +145,11 @@ final class Worker {
                 }
                 throw e;
             }
-            if (launch.trainingOutput() != null) {
-                p.onExit().thenRun(() -> spec.fastStart().trained(launch.trainingOutput()));
-            }
             w = new Worker(label, spec, p, launch.trainingOutput() != null);
+            if (launch.trainingOutput() != null) {
+                // waited for like the exit itself, so that when close() returns the cache is in place
+                w.exited = p.onExit().thenRun(() -> spec.fastStart().trained(launch.trainingOutput()));
+            }
             // accept() has no timeout: closing the server ends it when the child dies first or never connects
             p.onExit().thenRun(() -> closeQuietly(server));
             CompletableFuture.delayedExecutor(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
@@ -347,6 +351,16 @@ final class Worker {
         channel.close();
     }
 
+    /** @return how long the oldest unanswered task has been with this worker (the one it runs), 0 if none */
+    long oldestCallAgeNanos() {
+        long now = System.nanoTime();
+        long oldest = 0;
+        for (Call c : calls.values()) {
+            oldest = Math.max(oldest, now - c.sentNanos);
+        }
+        return oldest;
+    }
+
     /** @return the call the worker is running: the first sent of those not answered, or {@code null} */
     private Call running() {
         Call first = null;
@@ -422,7 +436,7 @@ final class Worker {
      */
     boolean awaitExit(Duration timeout) {
         try {
-            awaitUninterruptibly(process.onExit(), timeout);
+            awaitUninterruptibly(exited, timeout);
             return true;
         } catch (TimeoutException e) {
             return false;

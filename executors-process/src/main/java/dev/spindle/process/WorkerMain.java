@@ -17,7 +17,6 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -31,8 +30,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * frame cancels that local task, which interrupts it and reaches every group nested in it. The reply goes back once
  * the task's code, nested groups included, has finished.
  *
- * <p>Tasks run one at a time, in the order their TASK frames came (the parent may send several ahead, pipelining): a
- * runner thread starts the next once the previous has replied. A CANCEL for a task still waiting drops it and
+ * <p>Tasks run one at a time, in the order their TASK frames came (the parent may send several ahead, pipelining): the
+ * next starts once the previous has replied. A CANCEL for a task still waiting drops it and
  * answers that it was cancelled before it started. The worker exits when the control channel reaches EOF or
  * the parent process exits, so it never outlives the parent. It writes to its own stderr only when it cannot start.
  */
@@ -48,9 +47,9 @@ public final class WorkerMain {
      * Guards the waiting tasks and the running one: a CANCEL finds its task either waiting or running, never between.
      */
     private final ReentrantLock runLock = new ReentrantLock();
-    private final Condition hasTask = runLock.newCondition();
     /** TASK frames not yet started, in the order they came. */
     private final ArrayDeque<Frame> queued = new ArrayDeque<>(); // guarded by runLock
+    private boolean busy; // a task is starting or running; guarded by runLock
     private long startingId; // the task the runner took and is starting; guarded by runLock
     private boolean cancelWhileStarting; // a CANCEL came for it meanwhile; guarded by runLock
     private Running running; // guarded by runLock
@@ -129,7 +128,6 @@ public final class WorkerMain {
         }
         WorkerMain worker = new WorkerMain(channel, extra, local);
         worker.initialize(args.length > 2 ? args[2] : "");
-        Thread.ofPlatform().daemon().name("spindle-task-runner").start(worker::runQueued);
         worker.loop();
     }
 
@@ -168,14 +166,43 @@ public final class WorkerMain {
         }
     }
 
+    /** Starts the task now if none runs, else queues it behind the others. */
     private void enqueue(Frame f) {
         runLock.lock();
         try {
-            queued.addLast(f);
-            hasTask.signal();
+            if (busy) {
+                queued.addLast(f);
+                return;
+            }
+            busy = true;
+            startingId = f.taskId();
+            cancelWhileStarting = false;
         } finally {
             runLock.unlock();
         }
+        launch(f);
+    }
+
+    private void launch(Frame f) {
+        start(f).whenComplete((v, x) -> startNext());
+    }
+
+    /** The running task has replied: starts the next one waiting, if any. */
+    private void startNext() {
+        Frame next;
+        runLock.lock();
+        try {
+            next = queued.pollFirst();
+            if (next == null) {
+                busy = false;
+                return;
+            }
+            startingId = next.taskId();
+            cancelWhileStarting = false;
+        } finally {
+            runLock.unlock();
+        }
+        launch(next);
     }
 
     /**
@@ -200,28 +227,6 @@ public final class WorkerMain {
         }
         if (dropped) {
             reply(Frame.FAILURE, id, new CancellationException("task #" + id + " was cancelled before it started"));
-        }
-    }
-
-    /** The runner thread: starts one task at a time, in order, and waits until it has replied. */
-    private void runQueued() {
-        for (;;) {
-            Frame f;
-            runLock.lock();
-            try {
-                while ((f = queued.pollFirst()) == null) {
-                    hasTask.awaitUninterruptibly();
-                }
-                startingId = f.taskId();
-                cancelWhileStarting = false;
-            } finally {
-                runLock.unlock();
-            }
-            try {
-                start(f).join();
-            } catch (RuntimeException e) {
-                System.err.println("spindle worker: internal error after task #" + f.taskId() + ": " + e);
-            }
         }
     }
 
