@@ -62,8 +62,8 @@ final class Advice {
                 .max(Comparator.comparingDouble(m -> ResultTable.speedUp(m, rows).orElse(0.0)));
         if (best.isPresent()) {
             double measured = ResultTable.speedUp(best.get(), rows).orElse(Double.NaN);
-            out.printf(Locale.ROOT, "%smeasured best: %.2fx on %s (parallelism %d)%s%n", indent, measured,
-                    best.get().backend(), best.get().parallelism(),
+            out.printf(Locale.ROOT, "%smeasured best: %.2fx on %s (parallelism %s)%s%n", indent, measured,
+                    best.get().backend(), best.get().parallelismText(),
                     measured > bounded.speedupBound(Math.max(1, best.get().parallelism())) * 1.1
                             ? " - above the bound: other load on the machine or warm-up skewed the profile" : "");
         }

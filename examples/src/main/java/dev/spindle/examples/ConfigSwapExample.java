@@ -16,6 +16,8 @@
  */
 package dev.spindle.examples;
 
+import dev.spindle.SerializableFunction;
+import dev.spindle.SerializableTask;
 import dev.spindle.Spindle;
 import dev.spindle.SpindleConfigException;
 import dev.spindle.TaskExecutor;
@@ -74,8 +76,6 @@ public final class ConfigSwapExample {
      */
     static Outcome run(String[] args, PrintStream out) {
         List<String> backends = args.length > 0 ? Arrays.asList(args) : new ArrayList<>(Spindle.backends());
-        // the process backend runs SerializableTasks in child JVMs: this example's lambdas capture local state
-        backends.remove("process");
         String before = System.getProperty(KEY);
         try {
             List<Run> runs = new ArrayList<>();
@@ -113,17 +113,22 @@ public final class ConfigSwapExample {
     private static Run application(String configured) {
         try (TaskExecutor work = Spindle.builder("work").build()) {
             long total;
-            String thread = work.submit(ConfigSwapExample::describeThread).join();
+            // Serializable tasks and functions: the same code then also runs on the process backend, whose tasks
+            // travel to child JVMs (what "picklable" means for Python's process pools)
+            SerializableTask<String> where = ConfigSwapExample::describeThread;
+            String thread = work.submit(where).join();
             try (TaskGroup group = TaskGroup.open(work)) { // fan out, fan in
                 List<TaskHandle<Long>> parts = new ArrayList<>();
                 for (int p = 0; p < 4; p++) {
                     int part = p;
-                    parts.add(group.fork(() -> sumOfSquares(part * 1_000, (part + 1) * 1_000)));
+                    SerializableTask<Long> slice = () -> sumOfSquares(part * 1_000, (part + 1) * 1_000);
+                    parts.add(group.fork(slice));
                 }
                 group.join();
                 total = parts.stream().mapToLong(TaskHandle::join).sum();
             }
-            total += work.map(x -> (long) x, IntStream.range(0, 10).boxed().toList()).stream()
+            SerializableFunction<Integer, Long> widen = x -> (long) x;
+            total += work.map(widen, IntStream.range(0, 10).boxed().toList()).stream()
                     .mapToLong(Long::longValue).sum(); // and a Pool.map
             return new Run(configured, work.backend(), thread, total);
         }

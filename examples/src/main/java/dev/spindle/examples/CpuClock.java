@@ -11,8 +11,11 @@ import java.util.function.Predicate;
  * CPU time of the JVM's threads, from {@link ThreadMXBean}: a snapshot holds the CPU time of every live thread
  * whose name is not excluded, and the difference of two snapshots is the CPU those threads used in between.
  *
- * <p>What it misses, by design or by necessity: threads that ended between the two snapshots (so take the second
- * one before closing an executor), the JVM's own GC and JIT threads (not Java threads), and excluded threads (the
+ * <p>Child processes (the {@code process} backend's worker JVMs) are counted whole, from the operating system's CPU
+ * time of each process.
+ *
+ * <p>What it misses, by design or by necessity: threads and child processes that ended between the two snapshots (so
+ * take the second one before closing an executor), the JVM's own GC and JIT threads (not Java threads), and excluded threads (the
  * loopback server's, which would otherwise count as the client's work). Virtual threads are not measured separately;
  * their CPU shows up on the carrier threads.
  */
@@ -58,6 +61,9 @@ final class CpuClock {
                 cpu.put(ids[i], nanos);
             }
         }
+        // child processes (the process backend's worker JVMs), under their negated pid: their CPU is the work too
+        ProcessHandle.current().descendants().forEach(child -> child.info().totalCpuDuration()
+                .ifPresent(d -> cpu.put(-child.pid(), d.toNanos())));
         return cpu;
     }
 

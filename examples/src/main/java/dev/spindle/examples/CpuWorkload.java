@@ -1,9 +1,12 @@
 package dev.spindle.examples;
 
 import dev.spindle.Cancellation;
+import dev.spindle.MapOptions;
+import dev.spindle.SerializableFunction;
 import dev.spindle.TaskExecutor;
 import java.util.List;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * The CPU-bound workload: count the primes below {@code limit} by trial division, split into {@code tasks} ranges
@@ -78,7 +81,23 @@ final class CpuWorkload implements Workload {
     @Override
     public long runOn(TaskExecutor executor, Meter meter) {
         List<Integer> ranges = IntStream.range(0, tasks).boxed().toList();
+        if (executor.backend().equals("process")) {
+            // Tasks run in child JVMs: the function must be serializable and cannot reach the meter, so the parent
+            // counts each result as it arrives (in any order, as Pool.imap_unordered) instead of timing the task.
+            RangeCount count = new RangeCount(limit, tasks);
+            try (Stream<Long> results = executor.mapStreaming(count, ranges, MapOptions.unordered())) {
+                return results.mapToLong(meter::arrived).sum();
+            }
+        }
         List<Long> counts = executor.map(i -> meter.time(() -> runUnit(i)), ranges);
         return counts.stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** One range's count as a serializable function of its index: what crosses into a child JVM. */
+    record RangeCount(int limit, int tasks) implements SerializableFunction<Integer, Long> {
+        @Override
+        public Long apply(Integer index) {
+            return new CpuWorkload(limit, tasks).runUnit(index);
+        }
     }
 }

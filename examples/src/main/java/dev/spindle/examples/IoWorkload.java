@@ -80,6 +80,13 @@ final class IoWorkload implements Workload, AutoCloseable {
     }
 
     @Override
+    public String skipReason(String backend) {
+        return backend.equals("process")
+                ? "child JVMs are for CPU-bound work; waiting on sockets there only adds a process per waiter"
+                : null;
+    }
+
+    @Override
     public long runOn(TaskExecutor executor, Meter meter) {
         // asyncio.TaskGroup style: fork every request, join them all; the first failure would cancel the rest
         try (TaskGroup group = TaskGroup.open(executor).named("io-requests")) {

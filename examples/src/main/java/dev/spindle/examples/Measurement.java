@@ -18,4 +18,9 @@ record Measurement(String backend, String workload, int parallelism, long wallNa
     double serialFraction() {
         return wallNanos <= 0 ? 0 : Math.clamp((double) serialNanos / wallNanos, 0.0, 1.0);
     }
+
+    /** @return the parallelism for people: "unbounded" for an executor without a limit (a virtual thread per task) */
+    String parallelismText() {
+        return parallelism == Integer.MAX_VALUE ? "unbounded" : Integer.toString(parallelism);
+    }
 }

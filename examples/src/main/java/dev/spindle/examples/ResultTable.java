@@ -23,7 +23,7 @@ final class ResultTable {
         List<String[]> cells = new ArrayList<>();
         cells.add(HEADER);
         for (Measurement m : rows) {
-            cells.add(new String[] {m.backend(), m.workload(), Integer.toString(m.parallelism()),
+            cells.add(new String[] {m.backend(), m.workload(), m.parallelismText(),
                 seconds(m.wallNanos()), m.cpuNanos() < 0 ? "n/a" : seconds(m.cpuNanos()),
                 m.cpuNanos() < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", (double) m.cpuNanos() / m.wallNanos()),
                 speedUp(m, rows).map(s -> String.format(Locale.ROOT, "%.2fx", s)).orElse("n/a")});

@@ -1,6 +1,8 @@
 package dev.spindle.examples;
 
 import dev.spindle.ExecutorBuilder;
+import dev.spindle.SerializableFunction;
+import dev.spindle.SerializableTask;
 import dev.spindle.Spindle;
 import dev.spindle.SpindleConfigException;
 import dev.spindle.Task;
@@ -78,9 +80,6 @@ public final class Showcase {
         }
         int cores = Runtime.getRuntime().availableProcessors();
         List<String> backends = inlineFirst(Spindle.backends());
-        // the process backend needs SerializableTasks (the workloads here capture a shared HTTP client and
-        // counters); its showcase is the process example of its own issue
-        backends.remove("process");
         boolean interactive = out == System.out && System.console() != null;
         out.printf(Locale.ROOT, "Spindle showcase: %d cores, Java %s, backends present: %s%n", cores,
                 Runtime.version(), String.join(", ", backends));
@@ -118,6 +117,11 @@ public final class Showcase {
             Map<String, Long> checksums = new HashMap<>();
             for (String backend : backends) {
                 for (Workload w : workloads) {
+                    String skip = w.skipReason(backend);
+                    if (skip != null) {
+                        out.printf("  %s on %s: not run (%s)%n", w.name(), backend, skip);
+                        continue;
+                    }
                     Measurement m = measure(backend, w, cores, clock, out, interactive);
                     Long first = checksums.putIfAbsent(w.name(), m.checksum());
                     if (first != null && first != m.checksum()) {
@@ -136,7 +140,7 @@ public final class Showcase {
             out.println();
             ResultTable.print(out, rows);
             out.println("CPU: ThreadMXBean CPU time summed over the JVM's live threads (caller, executor workers, HTTP"
-                    + " client),");
+                    + " client) and its child JVMs,");
             out.println("     the loopback server's threads excluded. Speed-up: inline's wall time / this wall time.");
             out.println();
             out.println("Advice (" + cores + " cores):");
@@ -193,9 +197,10 @@ public final class Showcase {
 
     private static void warmUp(String backend) {
         try (TaskExecutor executor = open(backend, 2); TaskGroup group = TaskGroup.open(executor)) {
-            group.fork(() -> 1);
-            group.fork(() -> 2);
-            executor.map(x -> x + 1, List.of(1, 2, 3, 4));
+            // serializable, so that the same warm-up also runs on process (and starts its workers once)
+            group.fork((SerializableTask<Integer>) () -> 1);
+            group.fork((SerializableTask<Integer>) () -> 2);
+            executor.map((SerializableFunction<Integer, Integer>) x -> x + 1, List.of(1, 2, 3, 4));
             group.join();
         }
     }

@@ -45,6 +45,14 @@ interface Workload {
     long runOn(TaskExecutor executor, Meter meter) throws Exception;
 
     /**
+     * @param backend a backend's name
+     * @return why this workload does not run there, or {@code null} if it does
+     */
+    default String skipReason(String backend) {
+        return null;
+    }
+
+    /**
      * Wraps each task of a run: notes when the first task started and the last one ended, and counts each task as a
      * progress step. What a run does before the first task starts and after the last one ends (opening the group,
      * adding up results) is its serial part: no number of threads shortens it. Thread-safe.
@@ -75,6 +83,19 @@ interface Workload {
         }
 
         /**
+         * Counts a result that arrived from a task this meter could not wrap (one that ran in another JVM): the run's
+         * start stands for its first task's start, and the arrival for the task's end.
+         *
+         * @param result the task's result
+         * @return {@code result}
+         */
+        long arrived(long result) {
+            lastEnd.accumulateAndGet(System.nanoTime(), Math::max);
+            onDone.run();
+            return result;
+        }
+
+        /**
          * @param runStart {@link System#nanoTime()} when the run began
          * @param runEnd {@link System#nanoTime()} when it ended
          * @return the run's time before its first task started plus after its last task ended
@@ -82,8 +103,11 @@ interface Workload {
         long serialNanos(long runStart, long runEnd) {
             long first = firstStart.get();
             long last = lastEnd.get();
-            if (first == Long.MAX_VALUE) {
+            if (last == Long.MIN_VALUE) {
                 return runEnd - runStart; // no task ran
+            }
+            if (first == Long.MAX_VALUE) {
+                first = runStart; // results arrived from tasks this meter did not wrap: see arrived()
             }
             return Math.max(0, first - runStart) + Math.max(0, runEnd - last);
         }
