@@ -627,6 +627,12 @@ public final class TaskGroup implements AutoCloseable {
                 : forked - failures.size() - cancelledCount;
         Throwable first = failures.isEmpty() ? null : failures.get(0).peekFailure();
         CancelReason r = scope.reason();
+        if (r == null && timeout != null && cancelledCount > 0 && System.nanoTime() - scope.ownDeadlineNanos() >= 0) {
+            // The group's time was up and a task ended cancelled before the timer fired: the task saw the deadline
+            // itself (a wait that honours it, or a child JVM's own clock). That is this group's timeout.
+            onTimeout();
+            r = scope.reason();
+        }
         boolean own = r != null && r.origin() == this;
         if (own && r.kind() == CancelReason.Kind.DEADLINE) {
             GroupTimeoutException e = new GroupTimeoutException("group '" + name() + "' timed out after " + timeout

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.spindle.Cancellation;
 import dev.spindle.DeadlineExceededException;
+import dev.spindle.Spindle;
 import dev.spindle.TaskCancelledException;
 import dev.spindle.TaskExecutor;
 import dev.spindle.TaskFailedException;
@@ -182,6 +183,13 @@ public abstract class HandleContract extends BackendFixture {
             Cancellation.shielded(() -> {
                 p.mark("in shield");
                 p.await("cancelled"); // an interrupt here would fail the test
+                // The handle says cancelled even inside the shield. Across processes the cancellation reaches the
+                // task's JVM a moment after cancel() returned: wait for it, so the shield ends after it arrived.
+                TaskHandle<?> self = Spindle.currentTask().orElseThrow();
+                long until = System.nanoTime() + PATIENCE.toNanos();
+                while (!self.isCancelled() && System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
                 if (Cancellation.isCancelled()) {
                     p.mark("looked cancelled inside the shield");
                 }
