@@ -45,14 +45,6 @@ interface Workload {
     long runOn(TaskExecutor executor, Meter meter) throws Exception;
 
     /**
-     * @param backend a backend's name
-     * @return why this workload does not run there, or {@code null} if it does
-     */
-    default String skipReason(String backend) {
-        return null;
-    }
-
-    /**
      * Wraps each task of a run: notes when the first task started and the last one ended, and counts each task as a
      * progress step. What a run does before the first task starts and after the last one ends (opening the group,
      * adding up results) is its serial part: no number of threads shortens it. Thread-safe.
