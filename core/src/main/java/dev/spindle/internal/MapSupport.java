@@ -34,9 +34,20 @@ public final class MapSupport {
     }
 
     /** Carries the index of the item whose function threw, out of a chunk task. */
-    private static final class ItemFailure extends RuntimeException {
+    /** A failure of one item of a {@code map}, which knows the item's index; its cause is what the function threw. */
+    public interface IndexedFailure {
+        /** @return the item's index in the input */
+        long index();
+    }
+
+    private static final class ItemFailure extends RuntimeException implements IndexedFailure {
         private static final long serialVersionUID = 1L;
         final long index;
+
+        @Override
+        public long index() {
+            return index;
+        }
 
         ItemFailure(long index, Throwable cause) {
             super("item #" + index + " failed", cause, false, false);
@@ -101,19 +112,32 @@ public final class MapSupport {
         return results;
     }
 
-    private static TaskFailedException itemFailure(TaskGroupException e) {
-        if (!(e.getCause() instanceof ItemFailure first)) {
+    /**
+     * Turns the failure of a group of map chunks into the failure of the first item, with its index.
+     *
+     * @param e what the group's join threw
+     * @return the item's failure, the other failures suppressed
+     * @throws TaskGroupException {@code e} itself if its cause is not one item's failure (a crash, a cancellation)
+     */
+    public static TaskFailedException itemFailure(TaskGroupException e) {
+        if (!(e.getCause() instanceof IndexedFailure first)) {
             throw e;
         }
-        TaskFailedException failure = new TaskFailedException("map item #" + first.index + " failed: "
-                + first.getCause(), first.getCause(), first.index);
+        Throwable cause = e.getCause().getCause();
+        TaskFailedException failure = new TaskFailedException("map item #" + first.index() + " failed: " + cause,
+                cause, first.index());
         for (Throwable other : e.getSuppressed()) {
-            failure.addSuppressed(other instanceof ItemFailure f ? f.getCause() : other);
+            failure.addSuppressed(other instanceof IndexedFailure ? other.getCause() : other);
         }
         return failure;
     }
 
-    private static <T> List<T> toList(Iterable<T> items) {
+    /**
+     * @param items any iterable
+     * @param <T> the item type
+     * @return its items in a new list
+     */
+    public static <T> List<T> toList(Iterable<T> items) {
         List<T> list = new ArrayList<>();
         items.forEach(list::add);
         return list;

@@ -7,7 +7,7 @@ import java.io.IOException;
  * as the cause (or a {@link RemoteTaskException} standing in for it if it cannot travel). Internal: callers see a
  * {@link dev.spindle.TaskFailedException} with {@link dev.spindle.TaskFailedException#itemIndex()}.
  */
-final class MapItemException extends Exception {
+final class MapItemException extends Exception implements dev.spindle.internal.MapSupport.IndexedFailure {
 
     private static final long serialVersionUID = 1L;
 
@@ -28,7 +28,8 @@ final class MapItemException extends Exception {
         return new MapItemException(index, sendable);
     }
 
-    long index() {
+    @Override
+    public long index() {
         return index;
     }
 }

@@ -120,7 +120,7 @@ final class ProcessExecutor extends AbstractTaskExecutor {
     public <T, R> List<R> map(TaskFunction<T, R> fn, Iterable<T> items) {
         SerializableFunction<T, R> f = sendable(fn, "map");
         Objects.requireNonNull(items, "items");
-        List<T> list = items instanceof Collection<T> c ? new ArrayList<>(c) : copy(items);
+        List<T> list = items instanceof Collection<T> c ? new ArrayList<>(c) : MapSupport.toList(items);
         int n = list.size();
         if (n == 0) {
             return List.of();
@@ -136,7 +136,7 @@ final class ProcessExecutor extends AbstractTaskExecutor {
             }
             group.join();
         } catch (TaskGroupException e) {
-            throw itemFailure(e);
+            throw MapSupport.itemFailure(e);
         }
         for (int i = 0, at = 0; i < chunks.size(); i++) {
             Object packed = chunks.get(i).join();
@@ -146,24 +146,6 @@ final class ProcessExecutor extends AbstractTaskExecutor {
         @SuppressWarnings("unchecked")
         List<R> results = (List<R>) Collections.unmodifiableList(Arrays.asList(out));
         return results;
-    }
-
-    private static TaskFailedException itemFailure(TaskGroupException e) {
-        if (!(e.getCause() instanceof MapItemException first)) {
-            throw e; // a crashed worker or a cancellation: not one item's failure
-        }
-        TaskFailedException failure = new TaskFailedException("map item #" + first.index() + " failed: "
-                + first.getCause(), first.getCause(), first.index());
-        for (Throwable other : e.getSuppressed()) {
-            failure.addSuppressed(other instanceof MapItemException m ? m.getCause() : other);
-        }
-        return failure;
-    }
-
-    private static <T> List<T> copy(Iterable<T> items) {
-        List<T> list = new ArrayList<>();
-        items.forEach(list::add);
-        return list;
     }
 
     /** Each item is sent to a worker as its own task (Python's {@code imap} with its default chunk size of 1). */
