@@ -1,5 +1,6 @@
 package dev.spindle.forkjoin;
 
+import dev.spindle.internal.CarrierSlots;
 import dev.spindle.internal.CurrentCarrier;
 import dev.spindle.spi.AbstractTaskExecutor;
 import dev.spindle.spi.TaskRun;
@@ -29,28 +30,33 @@ public final class ForkJoinExecutor extends AbstractTaskExecutor {
         super(name, "forkjoin");
         AtomicInteger count = new AtomicInteger();
         this.pool = new ForkJoinPool(parallelism, p -> {
-            ForkJoinWorkerThread t = new Worker(p);
+            ForkJoinWorkerThread t = new Worker(p, newCarrierSlots());
             t.setName("spindle-" + name + "-" + count.incrementAndGet());
             return t;
         }, null, false);
     }
 
-    /** A pool thread that keeps its current task in a field (see {@link CurrentCarrier}). */
+    /** A pool thread that keeps its current task and counters in fields (see {@link CurrentCarrier}). */
     private static final class Worker extends ForkJoinWorkerThread implements CurrentCarrier {
-        private TaskRun<?> current; // touched only by this thread
+        private final CarrierSlots slots;
 
-        Worker(ForkJoinPool pool) {
+        Worker(ForkJoinPool pool, CarrierSlots slots) {
             super(null, pool, true);
+            this.slots = slots;
         }
 
         @Override
-        public TaskRun<?> currentRun() {
-            return current;
+        public CarrierSlots slots() {
+            return slots;
         }
 
         @Override
-        public void currentRun(TaskRun<?> run) {
-            current = run;
+        protected void onTermination(Throwable exception) {
+            try {
+                retireCarrierSlots(slots);
+            } finally {
+                super.onTermination(exception);
+            }
         }
     }
 

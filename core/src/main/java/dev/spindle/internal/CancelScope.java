@@ -12,8 +12,9 @@ import java.util.List;
  * <p>A node may carry its own deadline; its effective deadline is the tightest along the path to the root, read on
  * demand so that a deadline tightened later is seen by every descendant.
  *
- * <p>Children form an intrusive doubly-linked list (no allocation per child) guarded by a spin lock on the parent,
- * held for a few field writes only. Ordering: {@link #attachToParent} links the child under the lock and then reads
+ * <p>One child at a time sits in a slot of its own, set by a CAS and cleared by a store (a task opens one group at a
+ * time, most often). The other children form an intrusive doubly-linked list (no allocation per child) guarded by a
+ * spin lock on the parent, held for a few field writes only. Ordering: {@link #attachToParent} links the child under the lock and then reads
  * {@code reason} (volatile); {@link #cancel} writes {@code reason} (CAS) and then takes the lock to list the
  * children. Either the canceller sees the child or the child sees the reason, so no child is missed.
  *
@@ -26,6 +27,7 @@ public class CancelScope {
 
     private static final VarHandle REASON;
     private static final VarHandle LOCK;
+    private static final VarHandle SOLE;
     private static final VarHandle DEADLINE;
 
     static {
@@ -33,6 +35,7 @@ public class CancelScope {
             MethodHandles.Lookup l = MethodHandles.lookup();
             REASON = l.findVarHandle(CancelScope.class, "reason", CancelReason.class);
             LOCK = l.findVarHandle(CancelScope.class, "childLock", int.class);
+            SOLE = l.findVarHandle(CancelScope.class, "soleChild", CancelScope.class);
             DEADLINE = l.findVarHandle(CancelScope.class, "deadlineNanos", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -44,6 +47,7 @@ public class CancelScope {
     private volatile long deadlineNanos = NO_DEADLINE; // System.nanoTime() based
     @SuppressWarnings("unused") // accessed through LOCK
     private volatile int childLock;
+    private volatile CancelScope soleChild; // one child kept outside the list: adopted by one CAS, released by a store
     private CancelScope firstChild; // guarded by this node's childLock
     private CancelScope prevSibling; // guarded by the parent's childLock
     private CancelScope nextSibling; // guarded by the parent's childLock
@@ -191,6 +195,10 @@ public class CancelScope {
      * @param child a node whose parent is this one
      */
     protected void adopt(CancelScope child) {
+        // The common case, a task that opens one group at a time, takes no lock: the child sits in a slot of its own.
+        if (soleChild == null && SOLE.compareAndSet(this, null, child)) {
+            return;
+        }
         lockChildren();
         try {
             CancelScope head = firstChild;
@@ -212,6 +220,10 @@ public class CancelScope {
      * @param child a node adopted before
      */
     protected void release(CancelScope child) {
+        if (soleChild == child) {
+            SOLE.setRelease(this, null); // only a CAS from null competes for the slot, and it fails while child is there
+            return;
+        }
         lockChildren();
         try {
             if (!child.linked) {
@@ -240,6 +252,10 @@ public class CancelScope {
      */
     protected void cancelChildren(CancelReason why) {
         List<CancelScope> out = new ArrayList<>();
+        CancelScope sole = soleChild; // read after reason was set: a child adopted into the slot later sees the reason
+        if (sole != null) {
+            out.add(sole);
+        }
         lockChildren();
         try {
             for (CancelScope c = firstChild; c != null; c = c.nextSibling) {

@@ -15,7 +15,7 @@ public final class Current {
 
     /** @return the task running on this thread, or {@code null} */
     public static TaskRun<?> run() {
-        return Thread.currentThread() instanceof CurrentCarrier c ? c.currentRun() : RUN.get();
+        return Thread.currentThread() instanceof CurrentCarrier c ? c.slots().current : RUN.get();
     }
 
     /**
@@ -24,8 +24,9 @@ public final class Current {
      */
     public static TaskRun<?> push(TaskRun<?> run) {
         if (Thread.currentThread() instanceof CurrentCarrier c) {
-            TaskRun<?> previous = c.currentRun();
-            c.currentRun(run);
+            CarrierSlots slots = c.slots();
+            TaskRun<?> previous = slots.current;
+            slots.current = run;
             return previous;
         }
         TaskRun<?> previous = RUN.get();
@@ -36,7 +37,7 @@ public final class Current {
     /** @param previous what {@link #push} returned */
     public static void pop(TaskRun<?> previous) {
         if (Thread.currentThread() instanceof CurrentCarrier c) {
-            c.currentRun(previous);
+            c.slots().current = previous;
         } else {
             RUN.set(previous); // set, not remove: the thread's next task reuses the entry
         }

@@ -1,16 +1,12 @@
 package dev.spindle.internal;
 
-import dev.spindle.spi.TaskRun;
-
 /**
- * A thread that keeps its current task in a field of its own, so that {@link Current} needs no thread-local lookup
- * on the threads Spindle creates (pool workers). Other threads fall back to a {@link ThreadLocal}.
+ * A thread that keeps its per-thread task state in a {@link CarrierSlots} of its own, so that the hot paths ({@link
+ * Current}, task ids, an executor's counters) need no thread-local lookup and no shared atomic on the threads Spindle
+ * creates (pool workers). Other threads fall back to thread-locals and striped counters.
  */
 public interface CurrentCarrier {
 
-    /** @return the task running on this thread, or {@code null} */
-    TaskRun<?> currentRun();
-
-    /** @param run the task now running on this thread, or {@code null} */
-    void currentRun(TaskRun<?> run);
+    /** @return this thread's slots; the same object for the thread's whole life */
+    CarrierSlots slots();
 }

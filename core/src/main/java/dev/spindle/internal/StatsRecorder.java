@@ -2,18 +2,37 @@ package dev.spindle.internal;
 
 import dev.spindle.ExecutorStats;
 import dev.spindle.TaskState;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counters and latency histograms of one executor. Thread-safe. A task that succeeds costs three striped
- * increments (accepted, started, exited); the other counts move only on the rare paths, and the rest is derived.
- * Latencies are recorded for a sample of tasks (see {@link #sampled(long)}): reading the clock twice more per task
- * would cost more than a no-op task itself.
+ * Counters and latency histograms of one executor. Thread-safe. A task that succeeds moves three counts (accepted,
+ * started, exited); the other counts move only on the rare paths, and the rest is derived. On the executor's own
+ * worker threads the three counts live in the thread's {@link CarrierSlots}, written with plain stores (the exit
+ * count with a fenced one, see {@link CarrierSlots#gone()}); other threads count in striped adders. Latencies are recorded for a sample
+ * of tasks (see {@link #sampled(long)}): reading the clock twice more per task would cost more than a no-op task
+ * itself.
  */
 public final class StatsRecorder {
 
+    private static final VarHandle LOCALS;
+
+    static {
+        try {
+            LOCALS = MethodHandles.lookup().findVarHandle(StatsRecorder.class, "locals", CarrierSlots[].class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private volatile CarrierSlots[] locals = new CarrierSlots[0];
+    final ConcurrentLinkedQueue<CarrierSlots> free = new ConcurrentLinkedQueue<>();
+
     /** One task in this many has its queue wait and run time recorded. */
-    public static final int SAMPLE_EVERY = 8;
+    public static final int SAMPLE_EVERY = 32;
 
     private final LongAdder accepted = new LongAdder();
     private final LongAdder rejected = new LongAdder();
@@ -31,6 +50,26 @@ public final class StatsRecorder {
      */
     public static boolean sampled(long taskId) {
         return (taskId & (SAMPLE_EVERY - 1)) == 0;
+    }
+
+    /**
+     * @return slots for a new worker thread of this executor, with its share of the counts: a retired thread's if there
+     *     is one, else new ones that every snapshot includes from now on
+     */
+    public CarrierSlots newSlots() {
+        CarrierSlots l = free.poll();
+        if (l != null) {
+            return l;
+        }
+        l = new CarrierSlots(this);
+        for (;;) { // copy on write: workers start rarely, snapshots read the array often
+            CarrierSlots[] a = locals;
+            CarrierSlots[] b = Arrays.copyOf(a, a.length + 1);
+            b[a.length] = l;
+            if (LOCALS.compareAndSet(this, a, b)) {
+                return l;
+            }
+        }
     }
 
     /** A task was offered; {@link #rejected()} follows if it was not taken. */
@@ -86,18 +125,43 @@ public final class StatsRecorder {
      *     ahead
      */
     public boolean drained() {
-        return exited.sum() >= accepted.sum();
+        long gone = exitedSum();
+        return gone >= acceptedSum(); // accepted read after exited: every exit seen has its offer seen
+    }
+
+    private long exitedSum() {
+        long n = exited.sum();
+        for (CarrierSlots l : locals) {
+            n += l.goneCount();
+        }
+        return n;
+    }
+
+    private long acceptedSum() {
+        long n = accepted.sum();
+        for (CarrierSlots l : locals) {
+            n += l.acceptedCount();
+        }
+        return n;
+    }
+
+    private long startedSum() {
+        long n = started.sum();
+        for (CarrierSlots l : locals) {
+            n += l.startedCount();
+        }
+        return n;
     }
 
     /** @return a snapshot */
     public ExecutorStats snapshot() {
         long rej = rejected.sum();
-        long done = exited.sum() - rej;
-        long st = started.sum();
+        long done = exitedSum() - rej;
+        long st = startedSum();
         long notStarted = cancelledBeforeStart.sum();
         long fail = failed.sum();
         long canc = cancelled.sum();
-        long sub = Math.max(0, accepted.sum() - rej);
+        long sub = Math.max(0, acceptedSum() - rej);
         long queued = Math.max(0, sub - st - notStarted);
         long running = Math.max(0, st - (done - notStarted));
         long succeeded = Math.max(0, done - fail - canc);

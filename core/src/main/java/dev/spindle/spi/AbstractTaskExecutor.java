@@ -13,6 +13,8 @@ import dev.spindle.internal.CancelScope;
 import dev.spindle.internal.Current;
 import dev.spindle.internal.MapSupport;
 import dev.spindle.internal.RunListener;
+import dev.spindle.internal.CarrierSlots;
+import dev.spindle.internal.CurrentCarrier;
 import dev.spindle.internal.StatsRecorder;
 import java.time.Duration;
 import java.util.List;
@@ -271,7 +273,12 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
         Objects.requireNonNull(options, "options");
         // Count the task as accepted before looking at the state: close() writes the state and then reads the
         // count, so either close() sees this task or this call sees CLOSING (both sides are volatile/CAS).
-        recorder.accepted();
+        CarrierSlots mine = countersIfRunningOwnTask();
+        if (mine != null) {
+            mine.accepted(); // no fence needed: the task running here has not exited, so close() is not done
+        } else {
+            recorder.accepted();
+        }
         try {
             checkAccepting();
         } catch (RejectedExecutionException e) {
@@ -328,8 +335,49 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
                 && unobservedCount.getAndIncrement() < MAX_UNOBSERVED) {
             unobserved.add(run);
         }
-        recorder.gone();
+        CarrierSlots mine = workerCounters();
+        if (mine != null) {
+            mine.gone();
+        } else {
+            recorder.gone();
+        }
         signalIfDrained();
+    }
+
+    /** @return the current thread's slots (with its share of the counters) if it is one of this executor's workers */
+    final CarrierSlots workerCounters() {
+        if (Thread.currentThread() instanceof CurrentCarrier c) {
+            CarrierSlots slots = c.slots();
+            if (slots.owner() == recorder) {
+                return slots;
+            }
+        }
+        return null;
+    }
+
+    private CarrierSlots countersIfRunningOwnTask() {
+        if (Thread.currentThread() instanceof CurrentCarrier c) {
+            CarrierSlots slots = c.slots();
+            if (slots.owner() == recorder && slots.current != null && slots.current.executor() == this) {
+                return slots;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * For a backend's worker threads: the slots a new worker keeps (see {@link CurrentCarrier}), with its share of
+     * this executor's counters. A worker that ends hands them back with {@link #retireCarrierSlots}.
+     *
+     * @return slots for one thread
+     */
+    protected final CarrierSlots newCarrierSlots() {
+        return recorder.newSlots();
+    }
+
+    /** @param slots what {@link #newCarrierSlots()} gave a worker that is ending; it must not use them again */
+    protected static void retireCarrierSlots(CarrierSlots slots) {
+        slots.retire();
     }
 
     private void signalIfDrained() {

@@ -13,6 +13,8 @@ import dev.spindle.internal.Current;
 import dev.spindle.internal.DeadlineTimer;
 import dev.spindle.internal.Jfr;
 import dev.spindle.internal.RunListener;
+import dev.spindle.internal.CarrierSlots;
+import dev.spindle.internal.CurrentCarrier;
 import dev.spindle.internal.StatsRecorder;
 import dev.spindle.internal.TaskEvent;
 import java.lang.invoke.MethodHandles;
@@ -184,6 +186,14 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
     }
 
     private static long nextId() {
+        if (Thread.currentThread() instanceof CurrentCarrier c) {
+            CarrierSlots slots = c.slots();
+            if (slots.nextId == slots.idLimit) {
+                slots.idLimit = IDS.addAndGet(ID_BLOCK) + 1;
+                slots.nextId = slots.idLimit - ID_BLOCK;
+            }
+            return slots.nextId++;
+        }
         long[] block = ID_BLOCKS.get();
         if (block[0] == block[1]) {
             block[1] = IDS.addAndGet(ID_BLOCK) + 1;
@@ -236,7 +246,12 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
         runner = Thread.currentThread();
         AbstractTaskExecutor ex = executor;
         started = true;
-        ex.recorder().started();
+        CarrierSlots mine = ex.workerCounters();
+        if (mine != null) {
+            mine.started();
+        } else {
+            ex.recorder().started();
+        }
         if (timed) {
             Extras x = extras;
             long start = System.nanoTime();

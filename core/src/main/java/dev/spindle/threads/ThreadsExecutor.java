@@ -1,5 +1,7 @@
 package dev.spindle.threads;
 
+import dev.spindle.internal.CarrierSlots;
+import dev.spindle.internal.CurrentCarrier;
 import dev.spindle.spi.AbstractTaskExecutor;
 import dev.spindle.spi.TaskRun;
 import java.time.Duration;
@@ -39,23 +41,29 @@ public final class ThreadsExecutor extends AbstractTaskExecutor {
                 });
     }
 
-    private static final class Worker extends Thread implements dev.spindle.internal.CurrentCarrier {
+    /** A pool thread that keeps its current task and counters in fields (see {@link CurrentCarrier}). */
+    private static final class Worker extends Thread implements CurrentCarrier {
         final ThreadsExecutor owner;
-        private TaskRun<?> current; // touched only by this thread
+        private final CarrierSlots slots;
 
         Worker(ThreadsExecutor owner, Runnable r, String name) {
             super(r, name);
             this.owner = owner;
+            this.slots = owner.newCarrierSlots();
         }
 
         @Override
-        public TaskRun<?> currentRun() {
-            return current;
+        public CarrierSlots slots() {
+            return slots;
         }
 
         @Override
-        public void currentRun(TaskRun<?> run) {
-            current = run;
+        public void run() {
+            try {
+                super.run();
+            } finally {
+                retireCarrierSlots(slots);
+            }
         }
     }
 
