@@ -66,12 +66,16 @@ public final class TaskGroup implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskGroup.class);
     private static final AtomicLong IDS = new AtomicLong();
 
-    /** In {@link #state}: no more forks (set once every task has exited and a join saw it). */
+    /** In {@link #forks}: no more forks (set once every task has exited and a join saw it). */
     private static final int CLOSED = 1 << 30;
-    /** In {@link #state}: forked tasks that have not exited. */
-    private static final int PENDING = CLOSED - 1;
+    /** In {@link #forks}: the tasks forked so far. */
+    private static final int FORKED = CLOSED - 1;
+    /** A group that forks more than this many tasks counts their exits in {@link ExitCells}. */
+    private static final int CELLS_AFTER = 32;
 
-    private static final VarHandle STATE;
+    private static final VarHandle FORKS;
+    private static final VarHandle EXITS;
+    private static final VarHandle CELLS;
     private static final VarHandle SUCCEEDED;
     private static final VarHandle CANCELLED;
     private static final VarHandle FIRST_SUCCESS;
@@ -82,7 +86,9 @@ public final class TaskGroup implements AutoCloseable {
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            STATE = l.findVarHandle(TaskGroup.class, "state", int.class);
+            FORKS = l.findVarHandle(TaskGroup.class, "forks", int.class);
+            EXITS = l.findVarHandle(TaskGroup.class, "exits", int.class);
+            CELLS = l.findVarHandle(TaskGroup.class, "cells", ExitCells.class);
             SUCCEEDED = l.findVarHandle(TaskGroup.class, "succeeded", int.class);
             CANCELLED = l.findVarHandle(TaskGroup.class, "cancelled", int.class);
             FIRST_SUCCESS = l.findVarHandle(TaskGroup.class, "firstSuccess", TaskRun.class);
@@ -97,7 +103,9 @@ public final class TaskGroup implements AutoCloseable {
     private final AbstractTaskExecutor executor;
     private final GroupPolicy policy;
     private final Scope scope;
-    private volatile int state; // pending count | CLOSED
+    private volatile int forks; // tasks forked | CLOSED; written by forkers only
+    private volatile int exits; // tasks exited, of a small group (or before its cells were made)
+    private volatile ExitCells cells; // a big group's exit counts, away from the forker's line
     private volatile int succeeded; // counted only for a quorum policy
     private volatile int cancelled;
     private volatile int failedCount;
@@ -111,6 +119,31 @@ public final class TaskGroup implements AutoCloseable {
     private volatile String name; // null until asked for: most groups are never named or described
     private volatile Duration timeout;
     private volatile ScheduledFuture<?> timer;
+
+    /**
+     * Exit counts of a group with many tasks, in cells a cache line apart picked by thread: the threads that end the
+     * group's tasks then neither share a line with each other nor with the thread that forks them. (One counter
+     * written by the forker and by every exit would move its cache line between cores on every task.)
+     */
+    private static final class ExitCells {
+        private static final int CELLS = 4; // a power of two
+        private static final int STRIDE = 32; // ints: 128 bytes, two cache lines
+        private static final VarHandle CELL = MethodHandles.arrayElementVarHandle(int[].class);
+        private final int[] counts = new int[(CELLS + 1) * STRIDE]; // cell i at (i + 1) * STRIDE: none at the header
+
+        void increment() {
+            int i = ((int) Thread.currentThread().threadId() & (CELLS - 1)) + 1;
+            CELL.getAndAdd(counts, i * STRIDE, 1);
+        }
+
+        int sum() {
+            int n = 0;
+            for (int i = 1; i <= CELLS; i++) {
+                n += (int) CELL.getVolatile(counts, i * STRIDE);
+            }
+            return n;
+        }
+    }
 
     /** Where joiners that cannot help block. */
     private static final class Waiters {
@@ -335,16 +368,19 @@ public final class TaskGroup implements AutoCloseable {
     public <T> TaskHandle<T> fork(Task<T> task, TaskOptions options) {
         Objects.requireNonNull(task, "task");
         for (;;) {
-            int s = state;
+            int s = forks;
             if ((s & CLOSED) != 0) {
                 throw new IllegalStateException("group '" + name() + "' is closed: its join() or close() has returned, "
                         + "so it accepts no more tasks; open a new group");
             }
-            if ((s & PENDING) == PENDING) {
-                throw new IllegalStateException("group '" + name() + "' has " + PENDING + " unfinished tasks, the "
-                        + "most one group can track; join some before forking more, or use map()");
+            if ((s & FORKED) == FORKED) {
+                throw new IllegalStateException("group '" + name() + "' has forked " + FORKED + " tasks, the most one "
+                        + "group can track; spread the work over several groups, or use map()");
             }
-            if (STATE.weakCompareAndSet(this, s, s + 1)) {
+            if (FORKS.weakCompareAndSet(this, s, s + 1)) {
+                if (s == CELLS_AFTER && cells == null) {
+                    makeCells();
+                }
                 break;
             }
         }
@@ -417,16 +453,65 @@ public final class TaskGroup implements AutoCloseable {
         oneLess(); // last: a joiner woken by it sees the counters and the policy's cancellation above
     }
 
+    private void makeCells() {
+        CELLS.compareAndSet(this, null, new ExitCells());
+    }
+
+    /**
+     * Counts one exit. Only a joiner needs to hear of the last one: the count is an atomic add (a full fence) before
+     * the joiner fields are read, and a joiner publishes itself before it looks at the counts, so either it sees this
+     * exit or this exit sees it.
+     */
     private void oneLess() {
-        int s = (int) STATE.getAndAdd(this, -1) - 1;
-        if ((s & PENDING) == 0) {
-            Waiters w = waiters;
+        ExitCells c = cells;
+        if (c != null) {
+            c.increment();
+        } else {
+            EXITS.getAndAdd(this, 1);
+        }
+        Waiters w = waiters;
+        CompletableFuture<Void> async = asyncJoin;
+        if ((w != null || async != null) && isQuiet()) {
             if (w != null) {
                 w.signalAll();
             }
-            if (asyncJoin != null) {
+            if (async != null) {
                 completeAsyncJoin();
             }
+        }
+    }
+
+    /** @return the tasks exited so far; read before {@link #forks}, it never counts an exit whose fork is unseen */
+    private int exited() {
+        ExitCells c = cells;
+        int n = exits;
+        return c == null ? n : n + c.sum();
+    }
+
+    /** @return whether every task forked so far has exited */
+    private boolean isQuiet() {
+        int gone = exited();
+        return gone == (forks & FORKED);
+    }
+
+    /**
+     * Closes the group to forks if every task forked has exited.
+     *
+     * @return whether the group is closed now
+     */
+    private boolean closeIfQuiet() {
+        for (;;) {
+            int gone = exited();
+            int s = forks;
+            if ((s & CLOSED) != 0) {
+                return true;
+            }
+            if (gone != s) {
+                return false;
+            }
+            if (FORKS.compareAndSet(this, s, s | CLOSED)) {
+                return true;
+            } // a fork raced in: look again
         }
     }
 
@@ -455,9 +540,8 @@ public final class TaskGroup implements AutoCloseable {
         if (cf == null || asyncDone) {
             return;
         }
-        int s = state;
-        if ((s & PENDING) != 0 || ((s & CLOSED) == 0 && !STATE.compareAndSet(this, s, s | CLOSED))) {
-            return; // not quiet, or a fork raced in: its exit comes back here
+        if (!closeIfQuiet()) {
+            return; // not quiet: the last exit comes back here
         }
         if (!ASYNC_DONE.compareAndSet(this, false, true)) {
             return;
@@ -514,7 +598,7 @@ public final class TaskGroup implements AutoCloseable {
      */
     public void join() {
         joined = true;
-        if ((state & PENDING) > 0) {
+        if (!isQuiet()) {
             if (dev.spindle.internal.BlockingGuard.forbidden()) {
                 dev.spindle.internal.BlockingGuard.check("join() of group '" + name() + "'");
             }
@@ -550,12 +634,8 @@ public final class TaskGroup implements AutoCloseable {
                 next = helpFrom(next);
                 continue;
             }
-            int s = state;
-            if ((s & PENDING) == 0) {
-                if ((s & CLOSED) != 0 || STATE.compareAndSet(this, s, s | CLOSED)) {
-                    break;
-                }
-                continue;
+            if (closeIfQuiet()) {
+                break;
             }
             interrupted |= block(helps ? next : Integer.MAX_VALUE, interrupted);
         }
@@ -600,7 +680,7 @@ public final class TaskGroup implements AutoCloseable {
         w.lock.lock();
         try {
             // read after publishing waiters: an exit or fork either sees them or happened before these reads
-            while ((state & PENDING) != 0 && scope.size <= seen) {
+            while (!isQuiet() && scope.size <= seen) {
                 if (alreadyInterrupted || interrupted) {
                     w.changed.awaitUninterruptibly();
                     continue;
@@ -714,7 +794,7 @@ public final class TaskGroup implements AutoCloseable {
      */
     @Override
     public void close() {
-        boolean syncJoined = (state & CLOSED) != 0;
+        boolean syncJoined = (forks & CLOSED) != 0;
         boolean asyncRequested = asyncJoin != null;
         joined = true;
         if (!syncJoined) {
