@@ -55,9 +55,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>This class is thread-safe: any thread, including the group's own tasks, may fork into it or cancel it.
  *
- * <p>Implementation: the hot paths take no lock. A fork counts itself in one atomic word (pending tasks and a closed
- * bit) and appends its task to the group's array under a spin lock held for two stores; a task's exit updates
- * counters and decrements the word. The group's tasks are not linked into the cancellation tree one by one:
+ * <p>Implementation: the hot paths take no lock. A fork counts itself in one atomic word (tasks forked and a closed
+ * bit) and appends its task to the group's array under a spin lock held for two stores; a task's exit counts itself
+ * in another word (for a group of more than a few dozen tasks, in one of several cells a cache line apart, picked by
+ * thread), so the forking thread and the threads ending tasks do not fight over one cache line. The group is quiet
+ * when the exits equal the forks; an exit reads the counts only when a joiner waits. The group's tasks are not linked into the cancellation tree one by one:
  * cancelling the group walks its array. A joiner that runs on one of the executor's workers helps (runs or steals
  * the group's tasks) before it blocks; any other joiner blocks once, until the last task exits.
  */
