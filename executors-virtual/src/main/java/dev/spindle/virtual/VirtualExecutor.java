@@ -83,20 +83,7 @@ public final class VirtualExecutor extends AbstractTaskExecutor {
     private void start(TaskRun<?> run) {
         threads.incrementAndGet();
         try {
-            Thread.ofVirtual().name(threadNamePrefix + run.id()).start(() -> {
-                try {
-                    run.run();
-                } finally {
-                    try {
-                        if (limit != Integer.MAX_VALUE) {
-                            running.decrementAndGet();
-                            drain();
-                        }
-                    } finally {
-                        threadEnded();
-                    }
-                }
-            });
+            Thread.ofVirtual().name(threadNamePrefix + run.id()).start(new Body(run));
         } catch (RuntimeException | Error e) {
             if (limit != Integer.MAX_VALUE) {
                 running.decrementAndGet();
@@ -104,6 +91,32 @@ public final class VirtualExecutor extends AbstractTaskExecutor {
             threadEnded();
             run.cancel(); // it can never run now: cancel it so that it exits and nobody waits for it forever
             throw e;
+        }
+    }
+
+    /** What a task's virtual thread runs: the task, then the slot and thread accounting. Holds only the task. */
+    private static final class Body implements Runnable {
+        private final TaskRun<?> run;
+
+        Body(TaskRun<?> run) {
+            this.run = run;
+        }
+
+        @Override
+        public void run() {
+            VirtualExecutor ex = (VirtualExecutor) run.executor();
+            try {
+                run.run();
+            } finally {
+                try {
+                    if (ex.limit != Integer.MAX_VALUE) {
+                        ex.running.decrementAndGet();
+                        ex.drain();
+                    }
+                } finally {
+                    ex.threadEnded();
+                }
+            }
         }
     }
 
