@@ -6,14 +6,16 @@ import dev.spindle.internal.lock.LockWaits;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.AbstractQueuedSynchronizer;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A reentrant mutual-exclusion lock: Python's {@code threading.RLock}, on the JDK's {@link ReentrantLock}. The thread
- * that holds it may take it again; it is free once every acquisition was released, by that same thread.
+ * A reentrant mutual-exclusion lock: Python's {@code threading.RLock}, built as the JDK's {@link ReentrantLock} is (on
+ * {@link AbstractQueuedSynchronizer}, non-fair unless asked, the same state and hold count). The thread that holds
+ * it may take it again; it is free once every acquisition was released, by that same thread. Releasing it from
+ * another thread fails with {@link IllegalMonitorStateException}, as {@code RLock.release()} raises.
  *
  * <p>Waiting honours the current task's cancellation and deadline as {@link Mutex} does, never pins a virtual
  * thread, and takes part in {@link LockOrder} checking (re-entry is not an ordering).
@@ -25,28 +27,99 @@ public final class ReentrantMutex implements OnceHeld.Releasable {
     private static final AtomicLong IDS = new AtomicLong();
 
     private final String name;
-    private final ReentrantLock lock;
+    private final Sync lock;
     private final LockWaits.Attempt attempt;
 
     static {
         LockWaits.preload();
     }
 
+    /**
+     * The lock itself: {@code ReentrantLock}'s algorithm, with its own uncontended entry point ({@link #tryFirst}) so
+     * that Spindle's acquisition takes one CAS before it decides to wait, as {@code ReentrantLock.lock()} does.
+     */
+    private static final class Sync extends AbstractQueuedSynchronizer {
+        private static final long serialVersionUID = 1L;
+        private final boolean fair;
+
+        Sync(boolean fair) {
+            this.fair = fair;
+        }
+
+        /** @return whether the caller now holds it (taken, or re-entered); never waits */
+        boolean tryFirst() {
+            Thread current = Thread.currentThread();
+            if (!fair && compareAndSetState(0, 1)) { // the first attempt is unguarded, as ReentrantLock's
+                setExclusiveOwnerThread(current);
+                return true;
+            }
+            return tryAcquire(1);
+        }
+
+        @Override
+        protected boolean tryAcquire(int ignored) {
+            Thread current = Thread.currentThread();
+            int c = getState();
+            if (c == 0) {
+                if ((!fair || !hasQueuedPredecessors()) && compareAndSetState(0, 1)) {
+                    setExclusiveOwnerThread(current);
+                    return true;
+                }
+            } else if (getExclusiveOwnerThread() == current) {
+                if (c == Integer.MAX_VALUE) {
+                    throw new IllegalStateException("a reentrant mutex was entered " + c
+                            + " times by one thread without a release; release it as often as it is taken");
+                }
+                setState(c + 1); // only the owner writes the state while it holds it
+                return true;
+            }
+            return false;
+        }
+
+        @Override
+        protected boolean tryRelease(int ignored) {
+            if (getExclusiveOwnerThread() != Thread.currentThread()) {
+                throw new IllegalMonitorStateException(Thread.currentThread().getName()
+                        + " does not hold this reentrant mutex: only the thread that took it may release it");
+            }
+            int c = getState() - 1;
+            boolean free = c == 0;
+            if (free) {
+                setExclusiveOwnerThread(null);
+            }
+            setState(c);
+            return free;
+        }
+
+        @Override
+        protected boolean isHeldExclusively() {
+            return getExclusiveOwnerThread() == Thread.currentThread();
+        }
+
+        int holds() {
+            return isHeldExclusively() ? getState() : 0;
+        }
+
+        boolean locked() {
+            return getState() != 0;
+        }
+    }
+
     /** The timed wait, as a class rather than a lambda: see {@link LockWaits.Attempt}. */
     private static final class Waiting implements LockWaits.Attempt {
-        private final ReentrantLock lock;
+        private final Sync lock;
 
-        Waiting(ReentrantLock lock) {
+        Waiting(Sync lock) {
             this.lock = lock;
         }
 
         @Override
         public boolean tryFor(long nanos, int ignored) throws InterruptedException {
             if (nanos == Long.MAX_VALUE) {
-                lock.lockInterruptibly();
+                lock.acquireInterruptibly(1);
                 return true;
             }
-            return lock.tryLock(nanos, TimeUnit.NANOSECONDS);
+            return lock.tryAcquireNanos(1, nanos);
         }
     }
 
@@ -66,7 +139,7 @@ public final class ReentrantMutex implements OnceHeld.Releasable {
      */
     public ReentrantMutex(String name, boolean fair) {
         this.name = Objects.requireNonNull(name, "name");
-        this.lock = new ReentrantLock(fair);
+        this.lock = new Sync(fair);
         this.attempt = new Waiting(lock);
     }
 
@@ -94,7 +167,7 @@ public final class ReentrantMutex implements OnceHeld.Releasable {
         if (LockOrderGraph.enabled()) {
             LockOrderGraph.beforeAcquire(this);
         }
-        if (!lock.tryLock()) {
+        if (!lock.tryFirst()) {
             return Optional.empty();
         }
         if (LockOrderGraph.enabled()) {
@@ -108,7 +181,7 @@ public final class ReentrantMutex implements OnceHeld.Releasable {
         if (checking) {
             LockOrderGraph.beforeAcquire(this);
         }
-        if (!lock.tryLock()) {
+        if (!lock.tryFirst()) {
             boolean got = LockWaits.await(toString(), timeout, attempt, 0);
             if (!got) {
                 return false;
@@ -131,7 +204,7 @@ public final class ReentrantMutex implements OnceHeld.Releasable {
      * @throws IllegalMonitorStateException if the current thread does not hold it
      */
     public void unlock() {
-        lock.unlock();
+        lock.release(1);
         if (LockOrderGraph.enabled()) {
             LockOrderGraph.released(this);
         }
@@ -151,17 +224,17 @@ public final class ReentrantMutex implements OnceHeld.Releasable {
 
     /** @return how many times the current thread holds it */
     public int holdCount() {
-        return lock.getHoldCount();
+        return lock.holds();
     }
 
     /** @return whether some thread holds it */
     public boolean isLocked() {
-        return lock.isLocked();
+        return lock.locked();
     }
 
     /** @return whether the current thread holds it */
     public boolean isHeldByCurrentThread() {
-        return lock.isHeldByCurrentThread();
+        return lock.isHeldExclusively();
     }
 
     /** @return the mutex's name */

@@ -13,6 +13,7 @@ import dev.spindle.TaskHandle;
 import dev.spindle.TaskOptions;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -46,6 +47,10 @@ class MutexTest {
         CompletableFuture.runAsync(m::unlock).get(10, TimeUnit.SECONDS);
         assertFalse(m.isLocked());
         assertThrows(IllegalStateException.class, m::unlock, "releasing an unlocked mutex is an error");
+        m.lock();
+        m.unlock();
+        assertThrows(IllegalStateException.class, m::unlock, "the owner's second release is an error too");
+        assertTrue(m.tryAcquire().isPresent(), "and leaves the mutex free for the next owner");
     }
 
     @Test
@@ -108,6 +113,13 @@ class MutexTest {
         ReentrantMutex m = new ReentrantMutex();
         try (Held a = m.acquire(); Held b = m.acquire()) {
             assertEquals(2, m.holdCount());
+            ExecutionException other = assertThrows(ExecutionException.class,
+                    () -> CompletableFuture.runAsync(m::unlock).get(10, TimeUnit.SECONDS));
+            assertTrue(other.getCause() instanceof IllegalMonitorStateException, "as RLock.release() from another "
+                    + "thread raises: " + other.getCause());
+            assertEquals(0, CompletableFuture.supplyAsync(m::holdCount).get(10, TimeUnit.SECONDS),
+                    "another thread holds it 0 times");
+            assertEquals(2, m.holdCount(), "and its failed release took nothing");
         }
         assertEquals(0, m.holdCount());
         assertFalse(m.isLocked());

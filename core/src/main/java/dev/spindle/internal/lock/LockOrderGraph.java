@@ -1,6 +1,9 @@
 package dev.spindle.internal.lock;
 
 import dev.spindle.lock.PotentialDeadlockException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MutableCallSite;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,22 +21,51 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class LockOrderGraph {
 
-    private static volatile boolean enabled = Boolean.getBoolean("spindle.lockOrderChecking");
+    /**
+     * Whether checking is on, as the target of a call site rather than a field: compiled code treats the target as a
+     * constant and is recompiled when it changes, so with checking off a lock pays nothing for it, not even a load
+     * (a volatile read here cost the contended {@code ReentrantMutex} about 10%). Changing it is rare and slow.
+     */
+    private static final MutableCallSite ENABLED_SITE = new MutableCallSite(
+            MethodHandles.constant(boolean.class, Boolean.getBoolean("spindle.lockOrderChecking")));
+    private static final MethodHandle ENABLED = ENABLED_SITE.dynamicInvoker();
+    private static final ReentrantLock SWITCHING = new ReentrantLock();
     private static final Map<Object, Map<Object, Throwable>> EDGES = new ConcurrentHashMap<>();
     private static final ReentrantLock ADDING = new ReentrantLock();
     private static final ThreadLocal<ArrayDeque<Object>> HELD = ThreadLocal.withInitial(ArrayDeque::new);
 
+    static {
+        enabled(); // links the invoker now, on the thread loading the lock classes, not later on a virtual thread
+    }
+
     private LockOrderGraph() {
     }
 
-    /** @return whether checking is on; one volatile read */
+    /** @return whether checking is on; free in compiled code (see {@link #ENABLED_SITE}) */
     public static boolean enabled() {
-        return enabled;
+        try {
+            return (boolean) ENABLED.invokeExact();
+        } catch (Throwable e) {
+            throw new AssertionError("a constant method handle threw", e);
+        }
     }
 
-    /** @param on whether checking is on */
+    /**
+     * Turns checking on or off for every thread: threads see the change before this returns (compiled code that
+     * assumed the old value is thrown away).
+     *
+     * @param on whether checking is on
+     */
     public static void setEnabled(boolean on) {
-        enabled = on;
+        SWITCHING.lock();
+        try {
+            if (enabled() != on) {
+                ENABLED_SITE.setTarget(MethodHandles.constant(boolean.class, on));
+                MutableCallSite.syncAll(new MutableCallSite[] {ENABLED_SITE});
+            }
+        } finally {
+            SWITCHING.unlock();
+        }
     }
 
     /** Forgets all edges. */

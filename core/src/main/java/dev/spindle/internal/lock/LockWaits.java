@@ -58,7 +58,6 @@ public final class LockWaits {
      */
     public static boolean await(String what, Duration timeout, Attempt attempt, int arg) {
         TaskRun<?> run = Current.run();
-        long now = System.nanoTime();
         long taskDeadline = CancelScope.NO_DEADLINE;
         if (run != null && !run.isShielded()) {
             if (run.cancellationApplies()) {
@@ -67,7 +66,9 @@ public final class LockWaits {
             taskDeadline = run.effectiveDeadlineNanos();
         }
         long callerLimit = timeout == null ? Long.MAX_VALUE : Math.max(0, timeout.toNanos());
-        long untilTask = taskDeadline == CancelScope.NO_DEADLINE ? Long.MAX_VALUE : Math.max(0, taskDeadline - now);
+        // the clock is read only when there is a deadline: a contended untimed wait goes straight to the queue
+        long untilTask = taskDeadline == CancelScope.NO_DEADLINE ? Long.MAX_VALUE
+                : Math.max(0, taskDeadline - System.nanoTime());
         long wait = Math.min(callerLimit, untilTask);
         boolean got;
         try {
