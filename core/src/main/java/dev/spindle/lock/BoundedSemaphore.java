@@ -139,7 +139,7 @@ public final class BoundedSemaphore implements OnceHeld.Releasable {
         if (sync.tryAcquireShared(1) >= 0) {
             return true;
         }
-        return LockWaits.await(toString(), timeout, attempt, 0);
+        return LockWaits.await(this, timeout, attempt, 0);
     }
 
     /**

@@ -195,8 +195,13 @@ public final class Mutex implements OnceHeld.Releasable {
             LockOrderGraph.beforeAcquire(this);
         }
         if (!sync.tryFirst(this)) {
-            boolean got = LockWaits.await(toString(), timeout, attempt, 0);
-            if (!got) {
+            if (timeout == null && LockWaits.unbounded()) {
+                try {
+                    sync.acquireInterruptibly(1); // straight to the queue: see LockWaits.unbounded
+                } catch (InterruptedException e) {
+                    throw LockWaits.interrupted(this);
+                }
+            } else if (!LockWaits.await(this, timeout, attempt, 0)) {
                 return false;
             }
         }

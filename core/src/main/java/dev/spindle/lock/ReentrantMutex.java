@@ -182,8 +182,13 @@ public final class ReentrantMutex implements OnceHeld.Releasable {
             LockOrderGraph.beforeAcquire(this);
         }
         if (!lock.tryFirst()) {
-            boolean got = LockWaits.await(toString(), timeout, attempt, 0);
-            if (!got) {
+            if (timeout == null && LockWaits.unbounded()) {
+                try {
+                    lock.acquireInterruptibly(1); // straight to the queue: see LockWaits.unbounded
+                } catch (InterruptedException e) {
+                    throw LockWaits.interrupted(this);
+                }
+            } else if (!LockWaits.await(this, timeout, attempt, 0)) {
                 return false;
             }
         }

@@ -48,7 +48,42 @@ public final class LockWaits {
     }
 
     /**
-     * @param what the lock, for messages, e.g. {@code mutex 'accounts'}
+     * Whether the caller, about to wait for a lock with no timeout of its own, may wait without a limit: it runs no
+     * task, a shielded one, or a task with no deadline. The common contended case then waits in the lock directly
+     * ({@code acquireInterruptibly}) and reports an interrupt through {@link #interrupted}, skipping {@link #await}.
+     *
+     * @return {@code true} to wait without a limit, {@code false} to go through {@link #await}
+     * @throws TaskCancelledException if the current task was cancelled
+     */
+    public static boolean unbounded() {
+        TaskRun<?> run = Current.run();
+        if (run == null || run.isShielded()) {
+            return true;
+        }
+        if (run.cancellationApplies()) {
+            throw run.cancellationException();
+        }
+        return run.effectiveDeadlineNanos() == CancelScope.NO_DEADLINE;
+    }
+
+    /**
+     * The thread was interrupted while it waited without a limit (see {@link #unbounded}): keeps the flag set.
+     *
+     * @param what the lock, for the message
+     * @return the exception to throw: the current task's cancellation, or a plain interrupt's
+     */
+    public static TaskCancelledException interrupted(Object what) {
+        Thread.currentThread().interrupt();
+        TaskRun<?> run = Current.run();
+        if (run != null && run.cancellationApplies()) {
+            return run.cancellationException();
+        }
+        return new TaskCancelledException("interrupted while waiting for " + what);
+    }
+
+    /**
+     * @param what the lock, for messages (its {@code toString()}, e.g. {@code mutex 'accounts'}, is made only for
+     *     a message)
      * @param timeout the caller's limit, or {@code null} for none
      * @param attempt the waiting acquisition
      * @param arg passed to the attempt
@@ -56,7 +91,7 @@ public final class LockWaits {
      * @throws TaskCancelledException if the current task was cancelled, or the thread interrupted (flag kept)
      * @throws DeadlineExceededException if the current task's deadline passed first
      */
-    public static boolean await(String what, Duration timeout, Attempt attempt, int arg) {
+    public static boolean await(Object what, Duration timeout, Attempt attempt, int arg) {
         TaskRun<?> run = Current.run();
         long taskDeadline = CancelScope.NO_DEADLINE;
         if (run != null && !run.isShielded()) {
@@ -74,11 +109,7 @@ public final class LockWaits {
         try {
             got = attempt.tryFor(wait, arg);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            if (run != null && run.cancellationApplies()) {
-                throw run.cancellationException();
-            }
-            throw new TaskCancelledException("interrupted while waiting for " + what);
+            throw interrupted(what);
         }
         if (got) {
             return true;
