@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
  * Counters and latency histograms of one executor. Thread-safe. A task that succeeds moves three counts (accepted,
  * started, exited); the other counts move only on the rare paths, and the rest is derived. On the executor's own
  * worker threads the three counts live in the thread's {@link CarrierSlots}, written with plain stores (the exit
- * count with a fenced one, see {@link CarrierSlots#gone()}); other threads count in striped adders. Latencies are recorded for a sample
+ * count with a fenced one, see {@link CarrierSlots#gone()}); other threads count in cells striped by thread id ({@link ThreadStripedCounter}). Latencies are recorded for a sample
  * of tasks (see {@link #sampled(long)}): reading the clock twice more per task would cost more than a no-op task
  * itself.
  */
@@ -34,10 +34,12 @@ public final class StatsRecorder {
     /** One task in this many has its queue wait and run time recorded. */
     public static final int SAMPLE_EVERY = 32;
 
-    private final LongAdder accepted = new LongAdder();
+    // the three counts of every task, written by whatever thread submits, starts or ends one outside the executor's
+    // own workers: often a thread that lives for one task (see ThreadStripedCounter)
+    private final ThreadStripedCounter accepted = new ThreadStripedCounter();
     private final LongAdder rejected = new LongAdder();
-    private final LongAdder started = new LongAdder();
-    private final LongAdder exited = new LongAdder();
+    private final ThreadStripedCounter started = new ThreadStripedCounter();
+    private final ThreadStripedCounter exited = new ThreadStripedCounter();
     private final LongAdder cancelledBeforeStart = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final LongAdder cancelled = new LongAdder();
