@@ -49,28 +49,31 @@ public final class ReentrantMutex implements OnceHeld.Releasable {
         /** @return whether the caller now holds it (taken, or re-entered); never waits */
         boolean tryFirst() {
             Thread current = Thread.currentThread();
-            if (!fair && compareAndSetState(0, 1)) { // the first attempt is unguarded, as ReentrantLock's
+            if (fair ? getState() == 0 && !hasQueuedPredecessors() && compareAndSetState(0, 1)
+                    : compareAndSetState(0, 1)) { // the first non-fair attempt is unguarded, as ReentrantLock's
                 setExclusiveOwnerThread(current);
                 return true;
             }
-            return tryAcquire(1);
-        }
-
-        @Override
-        protected boolean tryAcquire(int ignored) {
-            Thread current = Thread.currentThread();
-            int c = getState();
-            if (c == 0) {
-                if ((!fair || !hasQueuedPredecessors()) && compareAndSetState(0, 1)) {
-                    setExclusiveOwnerThread(current);
-                    return true;
-                }
-            } else if (getExclusiveOwnerThread() == current) {
+            if (getExclusiveOwnerThread() == current) {
+                int c = getState();
                 if (c == Integer.MAX_VALUE) {
                     throw new IllegalStateException("a reentrant mutex was entered " + c
                             + " times by one thread without a release; release it as often as it is taken");
                 }
                 setState(c + 1); // only the owner writes the state while it holds it
+                return true;
+            }
+            return false;
+        }
+
+        /**
+         * The queue's attempt, made only by a thread that does not hold the mutex ({@link #tryFirst} handled re-entry
+         * before it waited): as {@code ReentrantLock}'s, a read of the state and one CAS, no owner check.
+         */
+        @Override
+        protected boolean tryAcquire(int ignored) {
+            if (getState() == 0 && (!fair || !hasQueuedPredecessors()) && compareAndSetState(0, 1)) {
+                setExclusiveOwnerThread(Thread.currentThread());
                 return true;
             }
             return false;
