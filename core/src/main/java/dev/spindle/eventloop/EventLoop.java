@@ -286,6 +286,22 @@ public final class EventLoop extends AbstractTaskExecutor {
         return toThreadSlots.permits();
     }
 
+    /**
+     * How many times a producer had to wake this loop from its sleep (an unpark, or a selector wake-up). Wake-ups
+     * are debounced: only the producer that finds the loop asleep pays one; while the loop is awake, producers pay
+     * only the enqueue. A count that grows with every submission means the loop keeps running dry between them.
+     *
+     * @return the wake-ups so far
+     */
+    public long wakeUps() {
+        return runner.wakeUps();
+    }
+
+    /** @return whether the loop has nothing to run and waits for work or a timer; a snapshot, for diagnostics */
+    public boolean isIdle() {
+        return runner.sleeping();
+    }
+
     // ---------------------------------------------------------------- I/O
 
     /**

@@ -10,6 +10,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jctools.queues.varhandle.MpscUnboundedVarHandleArrayQueue;
@@ -56,6 +57,7 @@ final class LoopRunner implements Runnable {
     private volatile boolean stopping;
     private volatile boolean stopNow;
     private volatile boolean exited; // the loop has begun its last pass; see execute()
+    private final LongAdder wakeUps = new LongAdder();
 
     final LoopProgress progress = new LoopProgress(); // what the loop runs now, for the slow-step watchdog
 
@@ -188,7 +190,18 @@ final class LoopRunner implements Runnable {
         }
     }
 
+    /** @return how many times a producer woke the sleeping loop */
+    long wakeUps() {
+        return wakeUps.sum();
+    }
+
+    /** @return whether the loop has no work and waits (or is about to) for a producer or a timer; a snapshot */
+    boolean sleeping() {
+        return wake == SLEEPING;
+    }
+
     private void wakeUp() {
+        wakeUps.increment(); // only the producer that found the loop asleep gets here: off the hot path
         Selector s = selector;
         if (s != null) {
             s.wakeup();

@@ -80,6 +80,57 @@ class EventLoopTest {
         assertEquals(List.of("quick", "slept"), trail);
     }
 
+    /** A step that holds the loop until {@code release} opens (at most 30 s), then counts itself in {@code ran}. */
+    private static Runnable heldStep(CountDownLatch entered, CountDownLatch release, AtomicInteger ran) {
+        return () -> {
+            entered.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ran.incrementAndGet();
+        };
+    }
+
+    /** Waits, bounded, until the loop has run everything it was given and gone idle. */
+    private static void awaitIdle(EventLoop l, AtomicInteger ran, int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!(ran.get() == expected && l.isIdle())) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("the loop ran " + ran.get() + " of " + expected + " steps and idle="
+                        + l.isIdle() + " after 30 s");
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    @Test
+    void producersPayNoWakeUpWhileTheLoopIsAwakeAndOneWakesItFromSleep() throws Exception {
+        AtomicInteger ran = new AtomicInteger();
+        CountDownLatch inStep = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        loop.execute(heldStep(inStep, release, ran));
+        assertTrue(inStep.await(30, TimeUnit.SECONDS));
+        long busy = loop.wakeUps();
+        for (int i = 0; i < 10_000; i++) {
+            loop.execute(ran::incrementAndGet);
+        }
+        assertEquals(busy, loop.wakeUps(), "10,000 submissions to a busy loop woke it");
+        release.countDown();
+        awaitIdle(loop, ran, 10_001);
+
+        long asleep = loop.wakeUps();
+        CountDownLatch again = new CountDownLatch(1);
+        loop.execute(heldStep(new CountDownLatch(1), again, ran));
+        for (int i = 0; i < 1_000; i++) {
+            loop.execute(ran::incrementAndGet); // the first submission woke it: these find it awake
+        }
+        again.countDown();
+        awaitIdle(loop, ran, 11_002);
+        assertEquals(asleep + 1, loop.wakeUps(), "a sleeping loop is woken once by a burst, not once per step");
+    }
+
     @Test
     void stepsRunOnTheLoopThreadAndInLoopSaysSo() throws Exception {
         AtomicReference<Thread> seen = new AtomicReference<>();
@@ -426,14 +477,7 @@ class EventLoopTest {
         var service = l.asExecutorService();
         AtomicInteger ran = new AtomicInteger();
         CountDownLatch release = new CountDownLatch(1);
-        service.execute(() -> {
-            try {
-                release.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            ran.incrementAndGet();
-        });
+        service.execute(heldStep(new CountDownLatch(1), release, ran));
         for (int i = 0; i < 100; i++) {
             service.execute(ran::incrementAndGet);
         }
