@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.LongAdder;
  * Counters and latency histograms of one executor. Thread-safe. A task that succeeds moves three counts (accepted,
  * started, exited); the other counts move only on the rare paths, and the rest is derived. On the executor's own
  * worker threads the three counts live in the thread's {@link CarrierSlots}, written with plain stores (the exit
- * count with a fenced one, see {@link CarrierSlots#gone()}); other threads count in cells striped by thread id ({@link ThreadStripedCounter}). Latencies are recorded for a sample
- * of tasks (see {@link #sampled(long)}): reading the clock twice more per task would cost more than a no-op task
- * itself.
+ * count with a fenced one, see {@link CarrierSlots#gone()}); other threads count in cells striped by thread id
+ * ({@link ThreadStripedCounter}). Latencies are recorded for a sample of tasks (see {@link #sampled(long)}): reading
+ * the clock twice more per task would cost more than a no-op task itself.
  */
 public final class StatsRecorder {
 

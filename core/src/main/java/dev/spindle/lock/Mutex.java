@@ -195,13 +195,7 @@ public final class Mutex implements OnceHeld.Releasable {
             LockOrderGraph.beforeAcquire(this);
         }
         if (!sync.tryFirst(this)) {
-            if (timeout == null && LockWaits.unbounded()) {
-                try {
-                    sync.acquireInterruptibly(1); // straight to the queue: see LockWaits.unbounded
-                } catch (InterruptedException e) {
-                    throw LockWaits.interrupted(this);
-                }
-            } else if (!LockWaits.await(this, timeout, attempt, 0)) {
+            if (!LockWaits.acquire(sync, this, timeout, attempt)) {
                 return false;
             }
         }

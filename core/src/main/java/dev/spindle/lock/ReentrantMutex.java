@@ -185,13 +185,7 @@ public final class ReentrantMutex implements OnceHeld.Releasable {
             LockOrderGraph.beforeAcquire(this);
         }
         if (!lock.tryFirst()) {
-            if (timeout == null && LockWaits.unbounded()) {
-                try {
-                    lock.acquireInterruptibly(1); // straight to the queue: see LockWaits.unbounded
-                } catch (InterruptedException e) {
-                    throw LockWaits.interrupted(this);
-                }
-            } else if (!LockWaits.await(this, timeout, attempt, 0)) {
+            if (!LockWaits.acquire(lock, this, timeout, attempt)) {
                 return false;
             }
         }

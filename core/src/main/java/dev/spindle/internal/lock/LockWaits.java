@@ -6,6 +6,7 @@ import dev.spindle.internal.CancelScope;
 import dev.spindle.internal.Current;
 import dev.spindle.spi.TaskRun;
 import java.time.Duration;
+import java.util.concurrent.locks.AbstractQueuedSynchronizer;
 
 /**
  * How every Spindle lock waits: interruptibly, for at most the caller's timeout and the current task's deadline,
@@ -48,14 +49,36 @@ public final class LockWaits {
     }
 
     /**
-     * Whether the caller, about to wait for a lock with no timeout of its own, may wait without a limit: it runs no
-     * task, a shielded one, or a task with no deadline. The common contended case then waits in the lock directly
-     * ({@code acquireInterruptibly}) and reports an interrupt through {@link #interrupted}, skipping {@link #await}.
+     * Waits for an exclusive lock built on {@link AbstractQueuedSynchronizer} (argument 1), after its uncontended
+     * attempt failed. The common case — no timeout, and no task deadline — waits in the synchronizer's queue
+     * directly ({@code acquireInterruptibly}), without the clock or the {@link Attempt}; the rest goes through
+     * {@link #await}. Either way a cancelled task does not wait, and an interrupt ends the wait as in {@link #await}.
      *
-     * @return {@code true} to wait without a limit, {@code false} to go through {@link #await}
+     * @param sync the lock's synchronizer
+     * @param what the lock, for messages
+     * @param timeout the caller's limit, or {@code null} for none
+     * @param attempt the timed acquisition, for {@link #await}
+     * @return whether it was acquired within {@code timeout}
+     * @throws TaskCancelledException if the current task was cancelled, or the thread interrupted (flag kept)
+     * @throws DeadlineExceededException if the current task's deadline passed first
+     */
+    public static boolean acquire(AbstractQueuedSynchronizer sync, Object what, Duration timeout, Attempt attempt) {
+        if (timeout != null || !unbounded()) {
+            return await(what, timeout, attempt, 0);
+        }
+        try {
+            sync.acquireInterruptibly(1);
+            return true;
+        } catch (InterruptedException e) {
+            throw interrupted(what);
+        }
+    }
+
+    /**
+     * @return whether the caller may wait without a limit: it runs no task, a shielded one, or a task with no deadline
      * @throws TaskCancelledException if the current task was cancelled
      */
-    public static boolean unbounded() {
+    private static boolean unbounded() {
         TaskRun<?> run = Current.run();
         if (run == null || run.isShielded()) {
             return true;
@@ -67,12 +90,12 @@ public final class LockWaits {
     }
 
     /**
-     * The thread was interrupted while it waited without a limit (see {@link #unbounded}): keeps the flag set.
+     * The thread was interrupted while it waited for a lock: keeps the flag set.
      *
      * @param what the lock, for the message
      * @return the exception to throw: the current task's cancellation, or a plain interrupt's
      */
-    public static TaskCancelledException interrupted(Object what) {
+    private static TaskCancelledException interrupted(Object what) {
         Thread.currentThread().interrupt();
         TaskRun<?> run = Current.run();
         if (run != null && run.cancellationApplies()) {
