@@ -10,12 +10,24 @@ public final class Current {
 
     private static final ThreadLocal<TaskRun<?>> RUN = new ThreadLocal<>();
 
+    /**
+     * Whether any platform thread that is not a {@link CurrentCarrier} (a caller running inline, a thread helping a
+     * join) ever pushed a task. A plain field, read and written without ordering on purpose: a thread asks only
+     * about itself, and its own write is always visible to it, so while it reads {@code false} it has never pushed
+     * and its {@link #RUN} is empty. Until then, locks used from plain threads skip the thread-local lookup.
+     */
+    private static boolean platformPushed;
+
     private Current() {
     }
 
     /** @return the task running on this thread, or {@code null} */
     public static TaskRun<?> run() {
-        return Thread.currentThread() instanceof CurrentCarrier c ? c.slots().current : RUN.get();
+        Thread t = Thread.currentThread();
+        if (t instanceof CurrentCarrier c) {
+            return c.slots().current;
+        }
+        return platformPushed || t.isVirtual() ? RUN.get() : null;
     }
 
     /**
@@ -28,6 +40,9 @@ public final class Current {
             TaskRun<?> previous = slots.current;
             slots.current = run;
             return previous;
+        }
+        if (!platformPushed && !Thread.currentThread().isVirtual()) {
+            platformPushed = true; // before the thread-local is set: see the field
         }
         TaskRun<?> previous = RUN.get();
         RUN.set(run);

@@ -114,8 +114,9 @@ public final class BoundedSemaphore implements OnceHeld.Releasable {
 
     /** @return a hold on one permit; close it to give the permit back */
     public Held acquire() {
+        OnceHeld held = new OnceHeld(this); // made before taking: not inside the critical section
         take(null);
-        return new OnceHeld(this);
+        return held;
     }
 
     /**

@@ -156,8 +156,9 @@ public final class Mutex implements OnceHeld.Releasable {
      * @throws IllegalStateException if the current thread already holds it
      */
     public Held acquire() {
+        OnceHeld held = new OnceHeld(this); // made before taking: not inside the critical section
         lock(null);
-        return new OnceHeld(this);
+        return held;
     }
 
     /**

@@ -24,8 +24,8 @@ public final class ReadWriteMutex {
 
     private final String name;
     private final ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
-    private final Side readSide = new Side(this, rw.readLock());
-    private final Side writeSide = new Side(this, rw.writeLock());
+    private final Side readSide = new Side(this, rw.readLock(), "the read");
+    private final Side writeSide = new Side(this, rw.writeLock(), "the write");
 
     static {
         LockWaits.preload();
@@ -35,10 +35,12 @@ public final class ReadWriteMutex {
     private static final class Side implements LockWaits.Attempt, OnceHeld.Releasable {
         private final ReadWriteMutex owner;
         private final Lock lock;
+        private final String which;
 
-        Side(ReadWriteMutex owner, Lock lock) {
+        Side(ReadWriteMutex owner, Lock lock, String which) {
             this.owner = owner;
             this.lock = lock;
+            this.which = which;
         }
 
         @Override
@@ -57,7 +59,7 @@ public final class ReadWriteMutex {
 
         @Override
         public String toString() {
-            return owner.toString();
+            return which + " side of " + owner; // made only for a message
         }
     }
 
@@ -73,8 +75,9 @@ public final class ReadWriteMutex {
 
     /** @return a read hold; close it to release */
     public Held read() {
-        take(readSide, "read side of " + this, null);
-        return new OnceHeld(readSide);
+        OnceHeld held = new OnceHeld(readSide); // made before taking: not inside the critical section
+        take(readSide, null);
+        return held;
     }
 
     /**
@@ -83,7 +86,7 @@ public final class ReadWriteMutex {
      * @throws TimeoutException if a writer kept it for all of {@code timeout}
      */
     public Held read(Duration timeout) throws TimeoutException {
-        if (!take(readSide, "read side of " + this, Objects.requireNonNull(timeout, "timeout"))) {
+        if (!take(readSide, Objects.requireNonNull(timeout, "timeout"))) {
             throw new TimeoutException("the read side of " + this + " was not free within " + timeout);
         }
         return new OnceHeld(readSide);
@@ -95,8 +98,9 @@ public final class ReadWriteMutex {
      */
     public Held write() {
         checkNoUpgrade();
-        take(writeSide, "write side of " + this, null);
-        return new OnceHeld(writeSide);
+        OnceHeld held = new OnceHeld(writeSide); // made before taking: not inside the critical section
+        take(writeSide, null);
+        return held;
     }
 
     /**
@@ -106,7 +110,7 @@ public final class ReadWriteMutex {
      */
     public Held write(Duration timeout) throws TimeoutException {
         checkNoUpgrade();
-        if (!take(writeSide, "write side of " + this, Objects.requireNonNull(timeout, "timeout"))) {
+        if (!take(writeSide, Objects.requireNonNull(timeout, "timeout"))) {
             throw new TimeoutException("the write side of " + this + " was not free within " + timeout);
         }
         return new OnceHeld(writeSide);
@@ -119,13 +123,13 @@ public final class ReadWriteMutex {
         }
     }
 
-    private boolean take(Side side, String what, Duration timeout) {
+    private boolean take(Side side, Duration timeout) {
         boolean checking = LockOrderGraph.enabled();
         if (checking) {
             LockOrderGraph.beforeAcquire(this);
         }
         if (!side.lock.tryLock()) {
-            boolean got = LockWaits.await(what, timeout, side, 0);
+            boolean got = LockWaits.await(side, timeout, side, 0);
             if (!got) {
                 return false;
             }

@@ -148,8 +148,9 @@ public final class ReentrantMutex implements OnceHeld.Releasable {
 
     /** @return the hold; close it to release one level */
     public Held acquire() {
+        OnceHeld held = new OnceHeld(this); // made before taking: not inside the critical section
         lock(null);
-        return new OnceHeld(this);
+        return held;
     }
 
     /**
