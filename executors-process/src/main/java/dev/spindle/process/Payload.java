@@ -12,9 +12,14 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.OutputStream;
+import java.io.Serializable;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * How an object crosses between parent and worker: Java serialization, preceded by the names of the classes the
@@ -22,8 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Layout: {@code int n}, {@code n} class names ({@code writeUTF}), then the serialized object to the end. A
  * {@code null}, {@link Integer}, {@link Long}, {@link Double}, {@link Boolean} or short {@link String} (the usual
- * results of small tasks) skips serialization: {@code n = -1}, a tag byte, and the value.
- * Stateless and thread-safe.
+ * results of small tasks) skips serialization: {@code n = -1}, a tag byte, and the value. A lambda that captures
+ * nothing is serialized once per class and, on the receiving side, deserialized once per byte content (see
+ * {@link #isStateless}). Thread-safe.
  */
 final class Payload {
 
@@ -49,6 +55,19 @@ final class Payload {
         if (plain != null) {
             return plain;
         }
+        if (isStateless(value.getClass())) {
+            AtomicReference<byte[]> known = STATELESS_ENCODED.get(value.getClass());
+            byte[] bytes = known.get();
+            if (bytes == null) {
+                bytes = serialize(value);
+                known.set(bytes);
+            }
+            return bytes;
+        }
+        return serialize(value);
+    }
+
+    private static byte[] serialize(Object value) throws IOException {
         ByteArrayOutputStream data = new ByteArrayOutputStream();
         Set<String> classes;
         try (RecordingOutputStream oos = new RecordingOutputStream(data)) {
@@ -98,6 +117,25 @@ final class Payload {
         if (n == PLAIN) {
             return decodePlain(in);
         }
+        int length = payload.length - offset;
+        boolean cacheable = length <= STATELESS_MAX_BYTES;
+        StatelessKey key = cacheable ? new StatelessKey(payload, offset, length) : null;
+        if (cacheable) {
+            Decoded known = STATELESS_DECODED.get(key);
+            if (known != null && known.filter == extraAllowed) {
+                return known.value;
+            }
+        }
+        Object value = deserialize(in, bytes, n, extraAllowed);
+        if (cacheable && value != null && isStateless(value.getClass())
+                && STATELESS_DECODED.size() < STATELESS_MAX_ENTRIES) {
+            STATELESS_DECODED.put(key.copy(), new Decoded(value, extraAllowed));
+        }
+        return value;
+    }
+
+    private static Object deserialize(DataInputStream in, ByteArrayInputStream bytes, int n,
+            ObjectInputFilter extraAllowed) throws IOException, ClassNotFoundException {
         if (n < 0 || n > 100_000) {
             throw new IOException("malformed payload: " + n + " class names");
         }
@@ -121,6 +159,91 @@ final class Payload {
     }
 
     private static final int PLAIN = -1;
+
+    /*
+     * Stateless lambdas: a serializable lambda that captures nothing (`SerializableTask<Integer> t = () -> 1`) is an
+     * instance of a hidden class without instance fields, so its serialized form depends on its class alone and
+     * what deserialization yields is interchangeable with any other instance of it (the JDK even hands back one
+     * shared instance for it). The sender serializes such a class once; the receiver deserializes a given byte
+     * content once, having checked it through the filter, and answers the same bytes with the same instance after
+     * that, as long as the allow-list is the same. Anything that captures a value, or is not a lambda, is serialized
+     * and filtered every time.
+     */
+    private static final ClassValue<Boolean> STATELESS = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            if (!type.isHidden() || !type.getName().contains("$$Lambda") || !Serializable.class.isAssignableFrom(type)) {
+                return false;
+            }
+            for (Field f : type.getDeclaredFields()) {
+                if (!Modifier.isStatic(f.getModifiers())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    };
+    private static final ClassValue<AtomicReference<byte[]>> STATELESS_ENCODED = new ClassValue<>() {
+        @Override
+        protected AtomicReference<byte[]> computeValue(Class<?> type) {
+            return new AtomicReference<>();
+        }
+    };
+    /** The most distinct stateless payloads a receiver remembers; past it, further ones are decoded every time. */
+    private static final int STATELESS_MAX_ENTRIES = 1024;
+    /** The longest payload considered for the receiver's memory (a stateless lambda's takes a few hundred bytes). */
+    private static final int STATELESS_MAX_BYTES = 4096;
+    private static final ConcurrentHashMap<StatelessKey, Decoded> STATELESS_DECODED = new ConcurrentHashMap<>();
+
+    /** @return whether instances of {@code type} are capture-free serializable lambdas */
+    static boolean isStateless(Class<?> type) {
+        return STATELESS.get(type);
+    }
+
+    private record Decoded(Object value, ObjectInputFilter filter) {
+    }
+
+    /** A range of bytes compared by content. */
+    private static final class StatelessKey {
+        private final byte[] bytes;
+        private final int offset;
+        private final int length;
+        private final int hash;
+
+        StatelessKey(byte[] bytes, int offset, int length) {
+            this.bytes = bytes;
+            this.offset = offset;
+            this.length = length;
+            int h = 1;
+            for (int i = offset, end = offset + length; i < end; i++) {
+                h = 31 * h + bytes[i];
+            }
+            this.hash = h;
+        }
+
+        private StatelessKey(byte[] bytes, int hash) {
+            this.bytes = bytes;
+            this.offset = 0;
+            this.length = bytes.length;
+            this.hash = hash;
+        }
+
+        /** @return a key holding its own copy of the bytes, safe to keep */
+        StatelessKey copy() {
+            return new StatelessKey(Arrays.copyOfRange(bytes, offset, offset + length), hash);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof StatelessKey k && k.hash == hash && k.length == length
+                    && Arrays.equals(bytes, offset, offset + length, k.bytes, k.offset, k.offset + k.length);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
 
     private static byte[] encodePlain(Object value) throws IOException {
         byte tag;

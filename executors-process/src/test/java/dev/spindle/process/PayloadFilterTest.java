@@ -1,6 +1,8 @@
 package dev.spindle.process;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +13,8 @@ import java.io.DataOutputStream;
 import java.io.InvalidClassException;
 import java.io.Serializable;
 import java.util.List;
+import dev.spindle.SerializableTask;
+import dev.spindle.Task;
 import org.junit.jupiter.api.Test;
 
 /** The receiving side accepts what the sender declared, java.base, and the 'allow' pattern; nothing else. */
@@ -69,5 +73,48 @@ class PayloadFilterTest {
         byte[] deep = Payload.encode(n);
         InvalidClassException e = assertThrows(InvalidClassException.class, () -> Payload.decode(deep, null));
         assertTrue(e.getMessage().contains("limit"), e.getMessage());
+    }
+
+    private static SerializableTask<Integer> capturing(int value) {
+        return () -> value;
+    }
+
+    @Test
+    void onlyLambdasThatCaptureNothingAreStateless() {
+        SerializableTask<Integer> none = () -> 7;
+        assertTrue(Payload.isStateless(none.getClass()));
+        assertFalse(Payload.isStateless(capturing(1).getClass()), "a lambda with a captured value");
+        assertFalse(Payload.isStateless(Point.class), "a record");
+        Task<Integer> plain = () -> 7;
+        assertFalse(Payload.isStateless(plain.getClass()), "a lambda that is not Serializable");
+    }
+
+    @Test
+    void aStatelessLambdaRoundTripsTheSameEveryTime() throws Exception {
+        SerializableTask<Integer> none = () -> 7;
+        byte[] first = Payload.encode(none);
+        assertArrayEquals(first, Payload.encode(none));
+        for (int i = 0; i < 3; i++) {
+            Task<?> back = (Task<?>) Payload.decode(first, null);
+            assertEquals(7, back.call());
+        }
+    }
+
+    @Test
+    void capturedValuesAreNeverTakenFromAnEarlierPayload() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            Task<?> back = (Task<?>) Payload.decode(Payload.encode(capturing(i)), null);
+            assertEquals(i, back.call());
+        }
+    }
+
+    @Test
+    void statelessBytesAdmittedByOneAllowListAreCheckedAgainUnderAnother() throws Exception {
+        SerializableTask<Integer> none = () -> 8;
+        byte[] tampered = redeclare(Payload.encode(none), List.of());
+        Task<?> admitted = (Task<?>) Payload.decode(tampered, PayloadFilter.extra("dev.spindle.process.*"));
+        assertEquals(8, admitted.call());
+        InvalidClassException e = assertThrows(InvalidClassException.class, () -> Payload.decode(tampered, null));
+        assertTrue(e.getMessage().contains(PayloadFilterTest.class.getName()), e.getMessage());
     }
 }
