@@ -229,7 +229,7 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
      */
     public final <T> TaskRun<T> start(Task<T> task, TaskOptions options, CancelScope parent, RunListener listener) {
         Objects.requireNonNull(task, "task");
-        return startRun(adapt(task), false, options, parent, listener);
+        return startRun(adapt(task), adaptsToAsync(), options, parent, listener);
     }
 
     /**
@@ -258,6 +258,18 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
      */
     protected <T> Task<T> adapt(Task<T> task) {
         return task;
+    }
+
+    /**
+     * Whether what {@link #adapt} makes of a task returns a {@link java.util.concurrent.CompletionStage} that the
+     * task then waits on without holding a thread (as {@link #startAsync} tasks do), rather than the result itself.
+     * A backend whose work happens elsewhere (another process) answers yes, so that a thread only starts the work and
+     * the reply completes it. Default: no.
+     *
+     * @return whether adapted tasks are asynchronous
+     */
+    protected boolean adaptsToAsync() {
+        return false;
     }
 
     /**

@@ -22,11 +22,13 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A pool of child JVMs. Each task is serialized at submit, queued in the parent, and taken by the next free slot,
@@ -41,6 +43,8 @@ import java.util.stream.Stream;
  */
 final class ProcessExecutor extends AbstractTaskExecutor {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessExecutor.class);
+
     private final int workers;
     private final int maxTasksPerWorker;
     private final boolean prestart;
@@ -48,16 +52,17 @@ final class ProcessExecutor extends AbstractTaskExecutor {
     private final int pipeline;
     private final WorkerSpec spec;
     private final WorkerSource source;
-    private final LinkedBlockingDeque<Runnable> queue = new LinkedBlockingDeque<>();
-    /** First lanes of slots waiting for a task: while one waits, no task goes ahead to a busy worker. */
-    private final AtomicInteger idleFirstLanes = new AtomicInteger();
+    /** Tasks waiting for room in a worker: fresh {@link TaskRun}s, and {@link RemoteCall}s to send again. */
+    private final ConcurrentLinkedDeque<Object> queue = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger queued = new AtomicInteger(); // the queue's size, at least once an add returned
+    private final AtomicInteger startingSlots = new AtomicInteger();
+    private int rotor; // where the next pump starts looking; racy on purpose (spreads, need not be exact)
     private final ReentrantLock lock = new ReentrantLock();
     private final List<Slot> slots = new ArrayList<>();
     private volatile Slot[] slotArray = new Slot[0]; // the slots once started, read without the lock on dispatch
-    private final List<Thread> threads = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>(); // the pool's own: worker starts and stops; guarded by lock
     private boolean stopped; // guarded by lock
     private volatile boolean killing;
-    private volatile boolean stopping;
     private volatile boolean slotsStarted; // written under lock once the slots run; read without it on dispatch
 
     /**
@@ -89,7 +94,9 @@ final class ProcessExecutor extends AbstractTaskExecutor {
     @Override
     protected <T> Task<T> adapt(Task<T> task) {
         try {
-            return new RemoteTask<>(Payload.encode(task));
+            @SuppressWarnings("unchecked")
+            Task<T> remote = (Task<T>) (Task<?>) new RemoteTask(this, Payload.encode(task));
+            return remote;
         } catch (NotSerializableException e) {
             throw new IllegalArgumentException("executor '" + name() + "' (process) cannot send a task of class "
                     + task.getClass().getName() + " to a worker: " + NonSerializablePath.describe(task, e)
@@ -166,15 +173,134 @@ final class ProcessExecutor extends AbstractTaskExecutor {
                 + "Long> f = x -> ...), and capture only serializable values");
     }
 
+    /** The tasks of this backend wait for their worker's reply without holding a thread: see {@link RemoteTask}. */
+    @Override
+    protected boolean adaptsToAsync() {
+        return true;
+    }
+
     @Override
     protected void dispatch(TaskRun<?> run) {
         startSlots();
-        queue.add(run);
-        if (pipeline > 1 && idleFirstLanes.get() == 0) {
-            for (Slot s : slotArray) {
-                s.wakeParkedLanes();
+        queue.addLast(run);
+        queued.incrementAndGet();
+        pump();
+    }
+
+    /**
+     * Sends queued tasks into whatever room the slots have, on the calling thread (a submitter, a worker's reader
+     * after a reply, a slot's starter once its worker is ready); returns once the queue is empty or no slot has room.
+     * Whoever makes room pumps again, after making it: no task is left behind.
+     */
+    void pump() {
+        while (queued.get() > 0) {
+            Slot.Lease lease = reserveAny();
+            if (lease == null) {
+                return;
+            }
+            Object next = queue.pollFirst();
+            if (next == null) {
+                lease.slot().unreserve(lease); // another pump took it; the loop looks at the queue again
+                continue;
+            }
+            queued.decrementAndGet();
+            if (next instanceof RemoteCall call) {
+                if (call.cancelRequested()) {
+                    lease.slot().unreserve(lease);
+                    call.fail(new java.util.concurrent.CancellationException(call.taskName
+                            + " was cancelled before it was sent again"));
+                } else {
+                    lease.slot().send(lease, call);
+                }
+                continue;
+            }
+            TaskRun<?> run = (TaskRun<?>) next;
+            if (run.isPending()) { // else cancelled while it waited
+                run.backendData(lease);
+                run.run(); // RemoteTask.call sends it with the lease and returns at once
+            }
+            if (!lease.isUsed()) {
+                lease.slot().unreserve(lease);
             }
         }
+    }
+
+    /** @return room in an idle worker, else (pipelining) in a busy one, else {@code null} */
+    private Slot.Lease reserveAny() {
+        Slot[] ss = slotArray;
+        int n = ss.length;
+        int start = Math.floorMod(rotor++, n);
+        for (int i = 0; i < n; i++) {
+            Slot.Lease l = ss[(start + i) % n].reserve(false, queued.get() > startingSlots.get());
+            if (l != null) {
+                return l;
+            }
+        }
+        if (pipeline > 1) {
+            for (int i = 0; i < n; i++) {
+                Slot.Lease l = ss[(start + i) % n].reserve(true, false);
+                if (l != null) {
+                    return l;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** @param call a task to send again (its worker died before or while running it), ahead of the others */
+    void again(RemoteCall call) {
+        queue.addFirst(call);
+        queued.incrementAndGet();
+    }
+
+    /** @return whether {@code call} was waiting to be sent again and is no longer */
+    boolean removeQueued(RemoteCall call) {
+        if (queue.removeFirstOccurrence(call)) {
+            queued.decrementAndGet();
+            return true;
+        }
+        return false;
+    }
+
+    /** A slot could not start a worker: the first task waiting fails with why (each start attempt fails one). */
+    void startFailed(Slot slot, Exception failure) {
+        for (;;) {
+            Object next = queue.pollFirst();
+            if (next == null) {
+                LOG.warn("{} of executor '{}' could not start its worker (its next task will try again): {}", slot,
+                        name(), failure.getMessage());
+                return;
+            }
+            queued.decrementAndGet();
+            if (next instanceof RemoteCall call) {
+                call.fail(failure);
+                return;
+            }
+            TaskRun<?> run = (TaskRun<?>) next;
+            if (run.isPending()) {
+                run.backendData(new RemoteTask.StartFailure(failure));
+                run.run(); // RemoteTask.call throws it
+                return;
+            }
+        }
+    }
+
+    /** Runs {@code work} (a worker's start or stop) on a thread of the pool's own, which close() waits for. */
+    void background(String what, Runnable work) {
+        lock.lock();
+        try {
+            threads.removeIf(t -> !t.isAlive());
+            Thread t = Thread.ofPlatform().daemon().name("spindle-" + name() + "-" + what).unstarted(work);
+            threads.add(t);
+            t.start();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return how many slots are starting a worker */
+    AtomicInteger startingSlots() {
+        return startingSlots;
     }
 
     private void startSlots() {
@@ -190,21 +316,17 @@ final class ProcessExecutor extends AbstractTaskExecutor {
                 return;
             }
             for (int i = 1; i <= workers; i++) {
-                Slot s = new Slot(this, i, queue, pipeline);
-                slots.add(s);
-                for (int lane = 0; lane < pipeline; lane++) {
-                    // a lane spends its life waiting (for a task, for its reply): a virtual thread, so a deep
-                    // pipeline costs no platform threads and each hand-off is cheaper (1.5x the no-op throughput of
-                    // platform lanes, measured with ProcessThroughputBenchmark)
-                    threads.add(Thread.ofVirtual().name("spindle-" + name() + "-slot-" + i
-                            + (lane == 0 ? "" : "-lane-" + lane)).unstarted(s.lane(lane)));
-                }
+                slots.add(new Slot(this, i, pipeline));
             }
             slotArray = slots.toArray(new Slot[0]);
-            threads.forEach(Thread::start);
             slotsStarted = true;
         } finally {
             lock.unlock();
+        }
+        if (prestart) {
+            for (Slot s : slotArray) {
+                s.prestart();
+            }
         }
     }
 
@@ -213,12 +335,11 @@ final class ProcessExecutor extends AbstractTaskExecutor {
         lock.lock();
         try {
             stopped = true;
-            stopping = true;
-            for (int i = 0; i < threads.size(); i++) {
-                queue.add(Slot.STOP);
-            }
         } finally {
             lock.unlock();
+        }
+        for (Slot s : slotArray) {
+            s.stop();
         }
         source.stop(false);
     }
@@ -229,15 +350,11 @@ final class ProcessExecutor extends AbstractTaskExecutor {
         lock.lock();
         try {
             stopped = true;
-            stopping = true;
-            for (int i = 0; i < threads.size(); i++) {
-                queue.add(Slot.STOP);
-            }
-            for (Slot s : slots) {
-                s.kill("the pool was shut down");
-            }
         } finally {
             lock.unlock();
+        }
+        for (Slot s : slotArray) {
+            s.kill("the pool was shut down");
         }
         source.stop(true);
     }
@@ -245,17 +362,23 @@ final class ProcessExecutor extends AbstractTaskExecutor {
     @Override
     protected boolean awaitMachinery(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        List<Thread> ts;
-        lock.lock();
-        try {
-            ts = List.copyOf(threads);
-        } finally {
-            lock.unlock();
-        }
-        for (Thread t : ts) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0 || !t.join(Duration.ofNanos(left))) {
-                return false;
+        for (;;) {
+            List<Thread> ts;
+            lock.lock();
+            try {
+                threads.removeIf(t -> !t.isAlive());
+                ts = List.copyOf(threads);
+            } finally {
+                lock.unlock();
+            }
+            if (ts.isEmpty()) {
+                break;
+            }
+            for (Thread t : ts) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !t.join(Duration.ofNanos(left))) {
+                    return false;
+                }
             }
         }
         return source.await(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
@@ -284,16 +407,6 @@ final class ProcessExecutor extends AbstractTaskExecutor {
 
     int maxTasksPerWorker() {
         return maxTasksPerWorker;
-    }
-
-    /** @return whether the lanes are being stopped: every lane then takes from the queue, to find its STOP */
-    boolean isStopping() {
-        return stopping;
-    }
-
-    /** @return the counter of first lanes waiting for a task */
-    AtomicInteger idleFirstLanes() {
-        return idleFirstLanes;
     }
 
     boolean isKilling() {

@@ -1,296 +1,98 @@
 package dev.spindle.process;
 
-import dev.spindle.spi.TaskRun;
 import java.io.IOException;
-import java.io.InvalidClassException;
 import java.time.Duration;
-import java.util.concurrent.BlockingDeque;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One worker of a pool and the parent threads (lanes) that feed it. Each lane takes the next task from the pool's
- * queue (pull-based: a task stays in the parent, cancellable, until a lane is free), gets the slot's worker (starting
- * it on first need, replacing it after a crash, a kill or {@code maxTasksPerWorker} tasks), and waits for its reply.
+ * One worker place of a pool. The pool's pump (see {@link ProcessExecutor#pump}) asks each slot for room
+ * ({@link #reserve}); a task is sent only into room, so queued tasks stay in the parent, cancellable, until a worker
+ * can take them (pull-based dispatch). A slot starts its worker on first need (on a thread of its own, never the
+ * submitter's), and replaces it after a crash, a kill or {@code maxTasksPerWorker} tasks.
  *
- * <p>Lane 0 always works. The other lanes (the {@code pipeline} depth) take tasks only while this worker's recent
- * tasks were short (under {@value #PIPELINE_BELOW_MICROS} µs each on average, estimated from round trips): then several tasks are in flight to
- * the worker, which runs them one after the other, and the round trips overlap. Long tasks are never queued behind
- * each other in a worker while another could take them.
+ * <p>Room: one task while the worker's tasks are long or unknown; up to {@code pipeline} tasks in flight while its
+ * recent tasks were short (under {@value #PIPELINE_BELOW_MICROS} µs each on average, estimated from round trips) and
+ * the one it runs has not run long: then the worker runs them one after the other and the round trips overlap. A
+ * task goes ahead to a busy worker only when no worker is idle, so long tasks never queue behind each other in a
+ * worker while another could take them.
+ *
+ * <p>No parent thread waits for a task: the worker's reply, on its reader thread, completes the task and pumps the
+ * next one into the room it left.
  *
  * <p>Thread-safe: the worker is swapped under {@code lock}; {@link #kill} may come from any thread.
  */
 final class Slot {
 
     private static final Logger LOG = LoggerFactory.getLogger(Slot.class);
-    private static final ThreadLocal<Slot> CURRENT = new ThreadLocal<>();
-    /** Put in the queue once per lane to stop it. */
-    static final Runnable STOP = () -> {
-    };
     static final long PIPELINE_BELOW_MICROS = 1000;
 
     private final ProcessExecutor executor;
     private final int index;
-    private final BlockingDeque<Runnable> queue;
+    private final int pipeline;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition fast = lock.newCondition();
-    private volatile Worker worker; // written under lock
+    private Worker worker; // guarded by lock
+    private boolean starting; // a thread is starting this slot's next worker; guarded by lock
+    private boolean stopped; // guarded by lock
     private int sent; // tasks given to the current worker; guarded by lock
-    private int lanesLeft; // guarded by lock
-    private volatile int parked; // further lanes waiting in awaitFast; written under lock
     private volatile long meanRoundTripNanos = Long.MAX_VALUE; // unknown: no pipelining until measured
 
-    Slot(ProcessExecutor executor, int index, BlockingDeque<Runnable> queue, int lanes) {
+    /** Room for one task in a worker, taken by {@link #reserve}: either used to send a task, or given back. */
+    static final class Lease {
+        private final Slot slot;
+        private final Worker worker;
+        private final int inFlight;
+        private boolean used; // the pumping thread's alone
+
+        private Lease(Slot slot, Worker worker, int inFlight) {
+            this.slot = slot;
+            this.worker = worker;
+            this.inFlight = inFlight;
+        }
+
+        Slot slot() {
+            return slot;
+        }
+
+        Worker worker() {
+            return worker;
+        }
+
+        /** @return how many tasks the worker had in flight with this one */
+        int inFlight() {
+            return inFlight;
+        }
+
+        /** Marks the lease as used to send a task. */
+        void use() {
+            used = true;
+        }
+
+        boolean isUsed() {
+            return used;
+        }
+    }
+
+    Slot(ProcessExecutor executor, int index, int pipeline) {
         this.executor = executor;
         this.index = index;
-        this.queue = queue;
-        this.lanesLeft = lanes;
-    }
-
-    /** @return the slot whose lane is the current thread, or {@code null} */
-    static Slot current() {
-        return CURRENT.get();
-    }
-
-    /** @return the loop of lane {@code lane} (0 is the one that always works) */
-    Runnable lane(int lane) {
-        return () -> runLane(lane);
-    }
-
-    private void runLane(int lane) {
-        CURRENT.set(this);
-        try {
-            if (lane == 0 && executor.prestart()) {
-                try {
-                    release(acquire().worker());
-                } catch (IOException | RuntimeException e) {
-                    LOG.warn("{} of executor '{}' could not pre-start its worker (its first task will try again): {}",
-                            this, executor.name(), e.getMessage());
-                }
-            }
-            for (;;) {
-                Runnable next;
-                try {
-                    next = lane == 0 ? takeFirstLane() : takeAhead();
-                } catch (InterruptedException e) {
-                    continue; // an interrupt meant for a task that has just ended: ours to ignore
-                }
-                if (next == null) {
-                    continue;
-                }
-                if (next == STOP) {
-                    return;
-                }
-                TaskRun<?> run = (TaskRun<?>) next;
-                if (run.isPending()) { // else cancelled while it waited
-                    run.run();
-                    Thread.interrupted();
-                }
-            }
-        } finally {
-            Worker last = null;
-            lock.lock();
-            try {
-                if (--lanesLeft == 0) {
-                    last = worker;
-                    worker = null;
-                }
-            } finally {
-                lock.unlock();
-            }
-            if (last != null) {
-                last.stopGracefully("the pool was closed", Duration.ofSeconds(5));
-            }
-        }
-    }
-
-    private Runnable takeFirstLane() throws InterruptedException {
-        executor.idleFirstLanes().incrementAndGet();
-        try {
-            return queue.take();
-        } finally {
-            executor.idleFirstLanes().decrementAndGet();
-        }
+        this.pipeline = pipeline;
     }
 
     /**
-     * A further lane: takes a task only while pipelining pays; a task it took just as that stopped goes back to the
-     * head of the queue.
-     *
-     * @return the task, STOP, or {@code null} to look again
+     * @param ahead whether the worker may be busy already (pipelining); else only an idle worker has room
+     * @param mayStart whether, lacking a worker, the slot may start one now (it pumps once it is ready)
+     * @return room for one task, or {@code null} if there is none
      */
-    private Runnable takeAhead() throws InterruptedException {
-        if (executor.isStopping()) {
-            return queue.take();
-        }
-        if (!pipelining()) {
-            awaitFast();
-            return null;
-        }
-        Runnable next = queue.poll(100, TimeUnit.MILLISECONDS);
-        if (next != null && next != STOP && !pipelining()) {
-            queue.offerFirst(next);
-            return null;
-        }
-        return next;
-    }
-
-    /**
-     * @return whether to send a task ahead to this worker: its recent tasks were short, the one it runs has not run
-     *     long, and no other worker is waiting for a task
-     */
-    private boolean pipelining() {
-        long limit = PIPELINE_BELOW_MICROS * 1000;
-        if (meanRoundTripNanos >= limit || executor.idleFirstLanes().get() > 0) {
-            return false;
-        }
-        Worker w = worker;
-        return w == null || w.oldestCallAgeNanos() < limit;
-    }
-
-    private void awaitFast() throws InterruptedException {
-        lock.lock();
-        try {
-            if (!pipelining()) {
-                parked++;
-                try {
-                    fast.await(100, TimeUnit.MILLISECONDS); // timed: also notices the pool stopping
-                } finally {
-                    parked--;
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** A task was queued while every first lane was busy: lanes waiting to send tasks ahead look again. Any thread. */
-    void wakeParkedLanes() {
-        if (parked > 0) {
-            lock.lock();
-            try {
-                fast.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        }
-    }
-
-    private void measured(long nanos) {
-        long before = meanRoundTripNanos;
-        long mean = before == Long.MAX_VALUE ? nanos : before - (before >> 3) + (nanos >> 3);
-        meanRoundTripNanos = mean;
-        if (before >= PIPELINE_BELOW_MICROS * 1000 && mean < PIPELINE_BELOW_MICROS * 1000) {
-            lock.lock();
-            try {
-                fast.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        }
-    }
-
-    /**
-     * Runs one task's payload in this slot's worker. Called by the task's code, on this slot's thread.
-     *
-     * @return the task's result
-     * @throws Exception what the task threw in the worker, a {@link WorkerCrashedException}, or an
-     *     {@link InterruptedException} when it was cancelled
-     */
-    Object execute(long taskId, String taskName, byte[] payload) throws Exception {
-        Frame reply = callWithRetries(taskId, taskName, payload);
-        Object value;
-        try {
-            value = Payload.decode(reply.payload(), executor.spec().extraFilter());
-        } catch (IOException | ClassNotFoundException | RuntimeException e) {
-            String what = reply.type() == Frame.RESULT ? "result" : "exception";
-            String hint = e instanceof InvalidClassException
-                    ? "; a class was rejected by the serialization filter: if it is expected, add it to the "
-                            + "executor's 'allow' key (ObjectInputFilter pattern, e.g. com.example.*)"
-                    : "";
-            throw new IOException(taskName + " ran, but its " + what + " could not be read here: " + e + hint, e);
-        }
-        if (reply.type() == Frame.RESULT) {
-            return value;
-        }
-        if (value instanceof Exception x) {
-            throw x;
-        }
-        if (value instanceof Error x) {
-            throw x;
-        }
-        throw new RemoteTaskException(String.valueOf(value), "the task failed with something not an exception",
-                new StackTraceElement[0]);
-    }
-
-    /**
-     * Sends the task to this slot's worker; if the worker dies under it (or cannot start) and {@code retries} allow,
-     * sends it again to a fresh worker. A task that has killed two workers is not retried again. A task the worker
-     * had not started when it died is sent again without counting.
-     */
-    private Frame callWithRetries(long taskId, String taskName, byte[] payload) throws Exception {
-        int retries = executor.retries();
-        WorkerCrashedException earlier = null;
-        int killed = 0;
-        for (int attempt = 0;;) {
-            Worker w = null;
-            try {
-                Lease lease = acquire();
-                w = lease.worker();
-                long t0 = System.nanoTime();
-                Frame reply = w.call(taskId, taskName, payload);
-                // the worker ran the tasks ahead of this one first: what this task cost it is a share of the wait
-                measured((System.nanoTime() - t0) / lease.inFlight());
-                return reply;
-            } catch (Worker.NotStartedException e) {
-                continue; // it never ran: send it again, to the worker that replaces the dead one
-            } catch (WorkerCrashedException e) {
-                if (earlier != null) {
-                    e.addSuppressed(earlier);
-                }
-                if (w != null && w.endedByPool()) {
-                    throw e; // shut down, or destroyed by the pool: not the task's doing
-                }
-                if (w != null) {
-                    killed++;
-                }
-                if (attempt >= retries || executor.isKilling() || Thread.currentThread().isInterrupted()) {
-                    throw e;
-                }
-                if (killed >= 2) {
-                    WorkerCrashedException last = new WorkerCrashedException(taskName + " killed two workers, so it "
-                            + "is not retried again (retries=" + retries + "); the last: " + e.getMessage(), e.pid(),
-                            e.exitCode(), e.lastStderrLines());
-                    last.addSuppressed(e);
-                    throw last;
-                }
-                attempt++;
-                LOG.warn("{}: {}; retrying it on a fresh worker (retry {} of {})", taskName, e.getMessage(),
-                        attempt, retries);
-                earlier = e;
-            } finally {
-                if (w != null) {
-                    release(w);
-                }
-            }
-        }
-    }
-
-    /** A worker given one more task, and how many it then had in flight (this one included). */
-    private record Lease(Worker worker, int inFlight) {
-    }
-
-    /**
-     * @return this slot's worker, started or replaced as needed, with one more task in flight
-     * @throws IOException if a worker cannot be started
-     */
-    private Lease acquire() throws IOException {
+    Lease reserve(boolean ahead, boolean mayStart) {
         Worker retired = null;
         lock.lock();
         try {
+            if (stopped || starting) {
+                return null;
+            }
             Worker w = worker;
             int max = executor.maxTasksPerWorker();
             if (w != null && (!w.isUsable() || (max > 0 && sent >= max))) {
@@ -305,21 +107,163 @@ final class Slot {
                 w = null;
             }
             if (w == null) {
-                w = executor.source().take();
-                sent = 0;
-                worker = w;
-                if (executor.isKilling()) {
-                    w.kill("the pool was shut down"); // shutdownNow() read no worker here before we published it
+                if (mayStart) {
+                    startWorker();
                 }
+                return null;
+            }
+            int n = w.inFlight();
+            if (n >= (ahead ? pipeline : 1) || (n > 0 && !pipelining(w))) {
+                return null;
             }
             sent++;
-            return new Lease(w, w.addInFlight(1));
+            return new Lease(this, w, w.addInFlight(1));
         } finally {
             lock.unlock();
             if (retired != null) {
-                retired.stopGracefully("it is being replaced", Duration.ofSeconds(5));
+                stopLater(retired, "it is being replaced");
             }
         }
+    }
+
+    /** Starts the worker now if the slot has none (a pre-started pool). */
+    void prestart() {
+        lock.lock();
+        try {
+            if (!stopped && !starting && worker == null) {
+                startWorker();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Starts the slot's next worker on a thread of its own; guarded by lock. */
+    private void startWorker() {
+        starting = true;
+        executor.startingSlots().incrementAndGet();
+        executor.background("slot-" + index + "-start", this::runStart);
+    }
+
+    private void runStart() {
+        Worker w = null;
+        Exception failure = null;
+        try {
+            w = executor.source().take();
+        } catch (IOException | RuntimeException e) {
+            failure = e;
+        }
+        boolean unwanted;
+        lock.lock();
+        try {
+            starting = false;
+            executor.startingSlots().decrementAndGet();
+            unwanted = stopped;
+            if (w != null && !stopped) {
+                worker = w;
+                sent = 0;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (w != null && (unwanted || executor.isKilling())) {
+            if (executor.isKilling()) {
+                w.kill("the pool was shut down"); // shutdownNow() read no worker here before we published it
+            } else {
+                w.stopGracefully("the pool was closed", Duration.ofSeconds(5));
+            }
+        }
+        if (failure != null) {
+            executor.startFailed(this, failure);
+        }
+        executor.pump();
+    }
+
+    /** Gives back a lease that sent nothing. */
+    void unreserve(Lease lease) {
+        release(lease.worker());
+    }
+
+    /**
+     * Sends {@code call} into the room of {@code lease}; the reply completes it on the worker's reader thread.
+     */
+    void send(Lease lease, RemoteCall call) {
+        Worker w = lease.worker();
+        call.sentTo(w);
+        long t0 = System.nanoTime();
+        CompletableFuture<Frame> reply = w.send(call.taskId, call.taskName, call.payload);
+        if (call.cancelRequested()) {
+            w.cancel(call.taskId, call.taskName); // cancelled while being sent: it saw no worker, we see its flag
+        }
+        reply.whenComplete((f, x) -> replied(lease, call, t0, f, x));
+    }
+
+    private void replied(Lease lease, RemoteCall call, long t0, Frame reply, Throwable x) {
+        Worker w = lease.worker();
+        w.forget(call.taskId);
+        if (reply != null) {
+            // the worker ran the tasks ahead of this one first: what this task cost it is a share of the wait
+            measured((System.nanoTime() - t0) / lease.inFlight());
+        }
+        release(w);
+        if (x instanceof Worker.NotStartedException) {
+            executor.again(call); // it never ran: send it again, to the worker that replaces the dead one
+        } else if (x instanceof WorkerCrashedException e) {
+            crashed(w, call, e);
+        } else if (x != null) {
+            call.fail(x);
+        }
+        executor.pump(); // into the room this task left, before its outcome wakes whoever waits for it
+        if (reply != null) {
+            call.replied(reply, executor.spec().extraFilter());
+        }
+    }
+
+    /**
+     * The worker died under {@code call}: fails it, or, if {@code retries} allow, sends it again to a fresh worker. A
+     * task that has killed two workers is not retried again.
+     */
+    private void crashed(Worker w, RemoteCall call, WorkerCrashedException e) {
+        if (call.earlier != null) {
+            e.addSuppressed(call.earlier);
+        }
+        if (w.endedByPool()) {
+            call.fail(e); // shut down, or destroyed by the pool: not the task's doing
+            return;
+        }
+        call.killed++;
+        int retries = executor.retries();
+        if (call.attempt >= retries || executor.isKilling() || call.cancelRequested()) {
+            call.fail(e);
+            return;
+        }
+        if (call.killed >= 2) {
+            WorkerCrashedException last = new WorkerCrashedException(call.taskName + " killed two workers, so it "
+                    + "is not retried again (retries=" + retries + "); the last: " + e.getMessage(), e.pid(),
+                    e.exitCode(), e.lastStderrLines());
+            last.addSuppressed(e);
+            call.fail(last);
+            return;
+        }
+        call.attempt++;
+        LOG.warn("{}: {}; retrying it on a fresh worker (retry {} of {})", call.taskName, e.getMessage(),
+                call.attempt, retries);
+        call.earlier = e;
+        executor.again(call);
+    }
+
+    /**
+     * @return whether to send a task ahead to this worker: its recent tasks were short and the one it runs has not
+     *     run long
+     */
+    private boolean pipelining(Worker w) {
+        long limit = PIPELINE_BELOW_MICROS * 1000;
+        return meanRoundTripNanos < limit && w.oldestCallAgeNanos() < limit;
+    }
+
+    private void measured(long nanos) {
+        long before = meanRoundTripNanos;
+        meanRoundTripNanos = before == Long.MAX_VALUE ? nanos : before - (before >> 3) + (nanos >> 3);
     }
 
     /** One task of {@code w} has ended; stops {@code w} if it was retired and this was its last. */
@@ -332,13 +276,43 @@ final class Slot {
             lock.unlock();
         }
         if (stop) {
-            w.stopGracefully("it is being replaced", Duration.ofSeconds(5));
+            stopLater(w, "it is being replaced");
         }
     }
 
-    /** Kills this slot's worker at once, if it has one. Any thread. */
+    /**
+     * Takes no more tasks and asks the worker to exit, on a thread of the pool's (see
+     * {@link ProcessExecutor#background}). Called once every accepted task has ended.
+     */
+    void stop() {
+        Worker w;
+        lock.lock();
+        try {
+            stopped = true;
+            w = worker;
+            worker = null;
+        } finally {
+            lock.unlock();
+        }
+        if (w != null) {
+            stopLater(w, "the pool was closed");
+        }
+    }
+
+    private void stopLater(Worker w, String why) {
+        executor.background("stop-" + w.pid(), () -> w.stopGracefully(why, Duration.ofSeconds(5)));
+    }
+
+    /** Kills this slot's worker at once, if it has one, and takes no more tasks. Any thread. */
     void kill(String why) {
-        Worker w = worker;
+        Worker w;
+        lock.lock();
+        try {
+            stopped = true;
+            w = worker;
+        } finally {
+            lock.unlock();
+        }
         if (w != null) {
             w.kill(why);
         }

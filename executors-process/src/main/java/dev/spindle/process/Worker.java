@@ -50,6 +50,7 @@ final class Worker {
         final CompletableFuture<Frame> reply = new CompletableFuture<>();
         final long sentNanos = System.nanoTime();
         volatile boolean sent;
+        volatile boolean cancelling; // a CANCEL went out and its grace period runs
 
         Call(long seq, String taskName) {
             this.seq = seq;
@@ -165,7 +166,7 @@ final class Worker {
         }
         w.channel = ch;
         w.awaitReady();
-        Thread.ofPlatform().daemon().name("spindle-" + label + "-reader").start(w::readLoop);
+        new ReaderThread(label, w::readLoop).start();
         LOG.debug("{} started", w);
         return w;
     }
@@ -215,67 +216,64 @@ final class Worker {
     }
 
     /**
-     * Runs one task in this worker and waits for its reply; several threads may call at once (pipelining): the worker
-     * runs their tasks one after the other, in the order sent. If the waiting thread is interrupted (the task was
-     * cancelled or timed out), escalates: a CANCEL frame interrupts the task in the worker (or drops it there if it
-     * has not started); if no reply comes within the grace period the worker is destroyed, and forcibly one second
-     * later.
+     * Sends a task to this worker. Never blocks.
      *
      * @param taskId the task's id
      * @param taskName the task's description, for messages
      * @param payload the encoded task
-     * @return the RESULT or FAILURE frame
-     * @throws WorkerCrashedException if the worker died while running this task
-     * @throws NotStartedException if the worker died before this task started: it may be sent again
-     * @throws InterruptedException if the task was cancelled
+     * @return the reply, completed on this worker's reader thread: the RESULT or FAILURE frame; or, exceptionally,
+     *     a {@link WorkerCrashedException} if the worker died while running this task, or a
+     *     {@link NotStartedException} if it died before this task started (it may be sent again). Call
+     *     {@link #forget} once it is complete.
      */
-    Frame call(long taskId, String taskName, byte[] payload) throws InterruptedException, NotStartedException {
+    CompletableFuture<Frame> send(long taskId, String taskName, byte[] payload) {
         Call c = new Call(sequence.incrementAndGet(), taskName);
         calls.put(taskId, c);
-        try {
-            if (dead) {
-                throw new NotStartedException();
-            }
-            c.sent = true; // the reader, once dead, fails the first sent call as crashed and the rest as not started
-            channel.send(new Frame(Frame.TASK, taskId, payload));
-            try {
-                return c.reply.get();
-            } catch (ExecutionException e) {
-                throw rethrow(e.getCause());
-            } catch (InterruptedException e) {
-                return escalate(taskId, taskName, c.reply);
-            }
-        } finally {
-            calls.remove(taskId);
+        if (dead) { // the reader may have failed the calls already, without this one
+            calls.remove(taskId, c);
+            return CompletableFuture.failedFuture(new NotStartedException());
         }
+        c.sent = true; // the reader, once dead, fails the first sent call as crashed and the rest as not started
+        channel.send(new Frame(Frame.TASK, taskId, payload));
+        return c.reply;
     }
 
-    private static RuntimeException rethrow(Throwable t) throws NotStartedException {
-        if (t instanceof NotStartedException n) {
-            throw n;
-        }
-        throw (WorkerCrashedException) t;
+    /** @param taskId a task whose reply has come: no longer this worker's */
+    void forget(long taskId) {
+        calls.remove(taskId);
     }
 
-    private Frame escalate(long taskId, String taskName, CompletableFuture<Frame> reply) throws InterruptedException {
+    /**
+     * Asks the worker to interrupt the task; if it has not replied within {@code cancelGrace}, destroys the worker
+     * (its reader then fails the task as crashed, and sends the tasks queued behind it elsewhere). Never blocks; a
+     * task that has replied, or is not this worker's, is left alone.
+     *
+     * @param taskId the task
+     * @param taskName its description, for messages
+     */
+    void cancel(long taskId, String taskName) {
+        Call c = calls.get(taskId);
+        if (c == null || c.reply.isDone()) {
+            return;
+        }
         channel.send(Frame.of(Frame.CANCEL, taskId));
-        Duration grace = spec.cancelGrace();
-        try {
-            return awaitUninterruptibly(reply, grace);
-        } catch (ExecutionException e) {
-            throw new InterruptedException(taskName + " was cancelled and its worker " + this + " ended meanwhile"
-                    + (e.getCause() instanceof WorkerCrashedException w ? ": " + w.getMessage() : ""));
-        } catch (TimeoutException e) {
-            LOG.warn("{} ignored its cancellation for {}: destroying its worker {}", taskName, grace, this);
-            stopReason = "the pool destroyed it because " + taskName + " ignored its cancellation";
-            process.destroy();
-            if (!awaitExit(Duration.ofSeconds(1))) {
-                process.destroyForcibly();
-                awaitExit(Duration.ofSeconds(30));
-            }
-            throw new InterruptedException(taskName + " ignored its cancellation for " + grace
-                    + ", so its worker " + this + " was destroyed");
+        if (c.cancelling) {
+            return;
         }
+        c.cancelling = true;
+        Duration grace = spec.cancelGrace();
+        CompletableFuture.delayedExecutor(grace.toNanos(), TimeUnit.NANOSECONDS, r -> Thread.ofVirtual()
+                .name("spindle-" + label + "-cancel-" + taskId).start(r)).execute(() -> {
+                    if (!c.reply.isDone()) {
+                        LOG.warn("{} ignored its cancellation for {}: destroying its worker {}", taskName, grace, this);
+                        stopReason = "the pool destroyed it because " + taskName + " ignored its cancellation for "
+                                + grace;
+                        process.destroy();
+                        if (!awaitExit(Duration.ofSeconds(1))) {
+                            process.destroyForcibly();
+                        }
+                    }
+                });
     }
 
     private static <V> V awaitUninterruptibly(CompletableFuture<V> f, Duration timeout)

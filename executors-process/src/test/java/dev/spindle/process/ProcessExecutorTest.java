@@ -23,6 +23,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -410,5 +412,47 @@ class ProcessExecutorTest {
                 () -> pool("badallow", "allow", "com.example.*;maxdepth=notanumber").close());
         assertTrue(e.getMessage().contains("the 'allow' pattern 'com.example.*;maxdepth=notanumber'"),
                 e.getMessage());
+    }
+
+    /** A task that waits (in its worker) until the file exists. */
+    static SerializableTask<Integer> waitFor(String file) {
+        return () -> {
+            while (!Files.exists(Path.of(file))) {
+                Thread.sleep(5);
+            }
+            return 1;
+        };
+    }
+
+    @Test
+    void aBlockingJoinInACallbackOnTheReaderThreadIsRefusedNotHung() throws Exception {
+        Path dir = Files.createTempDirectory("spindle-callback-test-");
+        Path go = dir.resolve("go");
+        try (TaskExecutor ex = pool("callback", "workers", "1")) {
+            TaskHandle<Integer> first = ex.submit(waitFor(go.toString()));
+            CompletableFuture<Object> seen = new CompletableFuture<>();
+            CompletableFuture<String> thread = new CompletableFuture<>();
+            SerializableTask<Integer> two = () -> 2;
+            first.toCompletableFuture().whenComplete((v, x) -> {
+                thread.complete(Thread.currentThread().getName());
+                try {
+                    seen.complete(ex.submit(two).join()); // the reply it waits for comes to this very thread
+                } catch (Throwable t) {
+                    seen.complete(t);
+                }
+            });
+            Files.createFile(go); // only now can the first task end: the callback is attached by then
+            Object outcome = seen.get(30, TimeUnit.SECONDS);
+            assertTrue(thread.get().endsWith("-reader"), thread.get());
+            IllegalStateException e = assertInstanceOf(IllegalStateException.class, outcome);
+            assertTrue(e.getMessage().contains("reader thread of process worker"), e.getMessage());
+            assertTrue(e.getMessage().contains("thenAcceptAsync"), e.getMessage());
+            assertEquals(1, first.join());
+            SerializableTask<Integer> three = () -> 3;
+            assertEquals(3, ex.submit(three).join(), "the worker still serves");
+        } finally {
+            Files.deleteIfExists(go);
+            Files.deleteIfExists(dir);
+        }
     }
 }
