@@ -251,6 +251,11 @@ final class ProcessExecutor extends AbstractTaskExecutor {
     void again(RemoteCall call) {
         queue.addFirst(call);
         queued.incrementAndGet();
+        // cancel() sets its flag before it looks in the queue: either it found the call there, or we see the flag
+        if ((call.cancelRequested() || killing) && removeQueued(call)) {
+            call.fail(new java.util.concurrent.CancellationException(call.taskName + (killing
+                    ? " was not sent again: the pool was shut down" : " was cancelled before it was sent again")));
+        }
     }
 
     /** @return whether {@code call} was waiting to be sent again and is no longer */
@@ -357,6 +362,16 @@ final class ProcessExecutor extends AbstractTaskExecutor {
             s.kill("the pool was shut down");
         }
         source.stop(true);
+        failQueuedCalls(); // tasks to send again: no slot will take them now (queued TaskRuns were cancelled)
+    }
+
+    private void failQueuedCalls() {
+        for (Object o : queue) {
+            if (o instanceof RemoteCall call && removeQueued(call)) {
+                call.fail(new java.util.concurrent.CancellationException(call.taskName
+                        + " was not sent again: the pool was shut down"));
+            }
+        }
     }
 
     @Override

@@ -82,7 +82,7 @@ final class RemoteCall extends CompletableFuture<Object> {
         Object value;
         try {
             value = Payload.decode(reply.payload(), filter);
-        } catch (IOException | ClassNotFoundException | RuntimeException e) {
+        } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError | StackOverflowError e) {
             String what = reply.type() == Frame.RESULT ? "result" : "exception";
             String hint = e instanceof InvalidClassException
                     ? "; a class was rejected by the serialization filter: if it is expected, add it to the "

@@ -36,11 +36,11 @@ final class RemoteTask implements Task<RemoteCall> {
             throw new IllegalStateException("a process-backend task ran outside its pool's pump; this is a bug in "
                     + "Spindle, please report it");
         }
-        lease.use();
         long deadline = run.effectiveDeadlineNanos();
         long remaining = deadline == CancelScope.NO_DEADLINE ? RunHeader.NO_DEADLINE
                 : Math.max(0, deadline - System.nanoTime());
         RemoteCall call = new RemoteCall(executor, run, RunHeader.prefix(payload, remaining, run.name()), deadline);
+        lease.use(); // only now: if anything above threw, the pump gives the room back
         lease.slot().send(lease, call);
         return call;
     }

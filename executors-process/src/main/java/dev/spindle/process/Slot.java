@@ -142,7 +142,13 @@ final class Slot {
     private void startWorker() {
         starting = true;
         executor.startingSlots().incrementAndGet();
-        executor.background("slot-" + index + "-start", this::runStart);
+        try {
+            executor.background("slot-" + index + "-start", this::runStart);
+        } catch (RuntimeException | Error e) {
+            starting = false; // no thread: the slot is not starting, and the next pump may try again
+            executor.startingSlots().decrementAndGet();
+            throw e;
+        }
     }
 
     private void runStart() {
@@ -191,7 +197,14 @@ final class Slot {
         Worker w = lease.worker();
         call.sentTo(w);
         long t0 = System.nanoTime();
-        CompletableFuture<Frame> reply = w.send(call.taskId, call.taskName, call.payload);
+        CompletableFuture<Frame> reply;
+        try {
+            reply = w.send(call.taskId, call.taskName, call.payload);
+        } catch (RuntimeException | Error e) {
+            w.forget(call.taskId);
+            release(w); // nothing went out: the room is free again
+            throw e;
+        }
         if (call.cancelRequested()) {
             w.cancel(call.taskId, call.taskName); // cancelled while being sent: it saw no worker, we see its flag
         }
@@ -199,23 +212,36 @@ final class Slot {
     }
 
     private void replied(Lease lease, RemoteCall call, long t0, Frame reply, Throwable x) {
-        Worker w = lease.worker();
-        w.forget(call.taskId);
-        if (reply != null) {
-            // the worker ran the tasks ahead of this one first: what this task cost it is a share of the wait
-            measured((System.nanoTime() - t0) / lease.inFlight());
+        // runs inside whenComplete, which would hide anything thrown here: every path ends the call
+        try {
+            Worker w = lease.worker();
+            w.forget(call.taskId);
+            if (reply != null) {
+                // the worker ran the tasks ahead of this one first: what this task cost it is a share of the wait
+                measured((System.nanoTime() - t0) / lease.inFlight());
+            }
+            release(w);
+            if (x instanceof Worker.NotStartedException) {
+                executor.again(call); // it never ran: send it again, to the worker that replaces the dead one
+            } else if (x instanceof WorkerCrashedException e) {
+                crashed(w, call, e);
+            } else if (x != null) {
+                call.fail(x);
+            }
+        } catch (Throwable e) {
+            LOG.error("{}: handling the reply of {} failed; the task fails with it", this, call.taskName, e);
+            call.fail(e);
         }
-        release(w);
-        if (x instanceof Worker.NotStartedException) {
-            executor.again(call); // it never ran: send it again, to the worker that replaces the dead one
-        } else if (x instanceof WorkerCrashedException e) {
-            crashed(w, call, e);
-        } else if (x != null) {
-            call.fail(x);
-        }
-        executor.pump(); // into the room this task left, before its outcome wakes whoever waits for it
-        if (reply != null) {
-            call.replied(reply, executor.spec().extraFilter());
+        try {
+            executor.pump(); // into the room this task left, before its outcome wakes whoever waits for it
+        } finally {
+            if (reply != null) {
+                try {
+                    call.replied(reply, executor.spec().extraFilter());
+                } catch (Throwable e) {
+                    call.fail(e);
+                }
+            }
         }
     }
 

@@ -83,6 +83,7 @@ final class Worker {
     /** The tasks sent and not yet answered, by id; the one sent first is the one running (the worker runs in order). */
     private final ConcurrentHashMap<Long, Call> calls = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
+    private final ReentrantLock sendLock = new ReentrantLock(); // numbers tasks in the order their frames go out
     private volatile boolean dead;
     private volatile String stopReason;
     private int inFlight; // guarded by the slot's lock
@@ -227,15 +228,22 @@ final class Worker {
      *     {@link #forget} once it is complete.
      */
     CompletableFuture<Frame> send(long taskId, String taskName, byte[] payload) {
-        Call c = new Call(sequence.incrementAndGet(), taskName);
-        calls.put(taskId, c);
-        if (dead) { // the reader may have failed the calls already, without this one
-            calls.remove(taskId, c);
-            return CompletableFuture.failedFuture(new NotStartedException());
+        // numbered and queued in one step: the worker runs tasks in the order their frames come, and a crash blames
+        // the lowest number, so numbers must follow that order even when two threads send at once
+        sendLock.lock();
+        try {
+            Call c = new Call(sequence.incrementAndGet(), taskName);
+            calls.put(taskId, c);
+            if (dead) { // the reader may have failed the calls already, without this one
+                calls.remove(taskId, c);
+                return CompletableFuture.failedFuture(new NotStartedException());
+            }
+            c.sent = true; // the reader, once dead, fails the first sent call as crashed and the rest as not started
+            channel.send(new Frame(Frame.TASK, taskId, payload));
+            return c.reply;
+        } finally {
+            sendLock.unlock();
         }
-        c.sent = true; // the reader, once dead, fails the first sent call as crashed and the rest as not started
-        channel.send(new Frame(Frame.TASK, taskId, payload));
-        return c.reply;
     }
 
     /** @param taskId a task whose reply has come: no longer this worker's */

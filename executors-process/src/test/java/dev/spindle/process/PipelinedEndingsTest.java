@@ -1,0 +1,94 @@
+package dev.spindle.process;
+
+import static dev.spindle.process.Pools.assertNoChildren;
+import static dev.spindle.process.Pools.pool;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.spindle.SerializableTask;
+import dev.spindle.TaskExecutor;
+import dev.spindle.TaskFailedException;
+import dev.spindle.TaskHandle;
+import dev.spindle.TaskState;
+import dev.spindle.spi.AbstractTaskExecutor;
+import java.io.IOException;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Every task ends, however its worker's reply goes wrong: tasks sent ahead to a busy worker when the pool is shut down,
+ * and a reply the parent cannot read because a class fails to load here.
+ */
+@Timeout(90)
+class PipelinedEndingsTest {
+
+    private static final String POISON = "spindle.test.poisonedInParent";
+
+    @AfterEach
+    void noChildLeftBehind() {
+        System.clearProperty(POISON);
+        assertNoChildren();
+    }
+
+    @Test
+    void shutdownNowEndsTasksSentAheadToABusyWorker() throws Exception {
+        TaskExecutor ex = pool("ahead-now", "workers", "1", "pipeline", "4", "cancelGrace", "60s");
+        SerializableTask<Integer> noop = () -> 1;
+        for (int i = 0; i < 50; i++) {
+            ex.submit(noop).join(); // short round trips: the slot now sends tasks ahead to its busy worker
+        }
+        SerializableTask<Object> sleeper = () -> {
+            Thread.sleep(60_000);
+            return null;
+        };
+        List<TaskHandle<Object>> hs = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            hs.add(ex.submit(sleeper));
+        }
+        while (hs.get(0).taskState() != TaskState.RUNNING) {
+            Thread.sleep(5);
+        }
+        long sent = hs.stream().filter(h -> h.taskState() == TaskState.RUNNING).count();
+        assertTrue(sent >= 2, "tasks were sent ahead to the busy worker (" + sent + " in flight)");
+        ex.shutdownNow();
+        assertTrue(((AbstractTaskExecutor) ex).awaitTermination(Duration.ofSeconds(30)),
+                "every task ended after shutdownNow, the ones sent ahead included");
+        for (TaskHandle<Object> h : hs) {
+            assertEquals(TaskState.CANCELLED, h.taskState());
+        }
+    }
+
+    /** Loads in a worker; fails to initialize in the parent, where the test sets {@link #POISON}. */
+    static final class PoisonedInParent implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        static {
+            if (Boolean.getBoolean(POISON)) {
+                throw new IllegalStateException("this class cannot be initialized in the parent");
+            }
+        }
+    }
+
+    @Test
+    void aResultWhoseClassFailsToLoadHereFailsItsTaskAndThePoolGoesOn() {
+        System.setProperty(POISON, "true");
+        try (TaskExecutor ex = pool("poisoned-result", "workers", "1")) {
+            SerializableTask<Object> t = () -> new PoisonedInParent();
+            TaskHandle<Object> h = ex.submit(t);
+            TaskFailedException e = assertThrows(TaskFailedException.class, () -> h.get(Duration.ofSeconds(30)),
+                    "the task ends (it failed), it does not hang");
+            IOException cause = assertInstanceOf(IOException.class, e.getCause());
+            assertTrue(cause.getMessage().contains("its result could not be read here"), cause.getMessage());
+            assertInstanceOf(ExceptionInInitializerError.class, cause.getCause());
+            SerializableTask<Integer> next = () -> 42;
+            assertEquals(42, ex.submit(next).join(), "the worker and the pool live on");
+        }
+    }
+}
