@@ -342,7 +342,7 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
     }
 
     final void runExited(TaskRun<?> run) {
-        if ((run.taskState() == TaskState.FAILED || run.lateFailure() != null) && run.parent() == root
+        if ((run.taskState() == TaskState.FAILED || run.hasLateFailureBeyondCancellation()) && run.parent() == root
                 && !run.isObserved()
                 && unobservedCount.getAndIncrement() < MAX_UNOBSERVED) {
             unobserved.add(run);

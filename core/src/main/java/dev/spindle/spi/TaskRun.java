@@ -557,6 +557,16 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
         return state == CANCELLED && x != null ? x.lateFailure : null;
     }
 
+    /**
+     * @return whether {@link #lateFailure()} is news: something other than the cancellation's own echo (a
+     *     {@link CancellationException}, such as the one a cancelled async task's stage ends with, or an
+     *     {@link InterruptedException} from the interrupt), which nobody needs to be told about
+     */
+    public boolean hasLateFailureBeyondCancellation() {
+        Throwable late = lateFailure();
+        return late != null && !(late instanceof CancellationException) && !(late instanceof InterruptedException);
+    }
+
     /** @return the exception that describes this task's cancellation */
     public TaskCancelledException cancellationException() {
         CancelReason r = reason();

@@ -173,6 +173,16 @@ final class ProcessExecutor extends AbstractTaskExecutor {
                 + "Long> f = x -> ...), and capture only serializable values");
     }
 
+    /**
+     * No: in the parent a task's code is only its sending, on whichever thread pumps (perhaps a user's submitting
+     * thread, running a task of its own); an interrupt there would hit that thread, not the work. Cancellation reaches
+     * the work through its {@link RemoteCall}: a CANCEL frame, an interrupt in the worker, then the worker's end.
+     */
+    @Override
+    protected boolean interruptsOnCancel() {
+        return false;
+    }
+
     /** The tasks of this backend wait for their worker's reply without holding a thread: see {@link RemoteTask}. */
     @Override
     protected boolean adaptsToAsync() {

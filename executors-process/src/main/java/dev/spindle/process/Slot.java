@@ -187,6 +187,14 @@ final class Slot {
 
     /** Gives back a lease that sent nothing. */
     void unreserve(Lease lease) {
+        lock.lock();
+        try {
+            if (lease.worker() == worker) {
+                sent--; // maxTasksPerWorker counts tasks sent, not room taken
+            }
+        } finally {
+            lock.unlock();
+        }
         release(lease.worker());
     }
 
