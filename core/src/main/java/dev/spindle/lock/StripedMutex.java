@@ -9,6 +9,11 @@ import java.util.Objects;
  * thread may take the same key twice, or two keys that share a stripe. To hold several keys at once, take them in
  * one global order (e.g. sorted) to stay free of deadlock; {@link LockOrder} checking catches the rest.
  *
+ * <p>Python has no counterpart in {@code threading}: there one writes {@code defaultdict(threading.RLock)}, which grows
+ * with every key and is itself unsafe to fill from several threads without a lock of its own; here the set of locks
+ * is fixed when the object is made. The JDK's nearest relative is a {@code ConcurrentHashMap} of
+ * {@code ReentrantLock}s ({@code computeIfAbsent}), which also grows without bound.
+ *
  * <p>This class is thread-safe.
  */
 public final class StripedMutex {
