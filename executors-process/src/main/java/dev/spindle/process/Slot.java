@@ -2,6 +2,8 @@ package dev.spindle.process;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -37,6 +39,7 @@ final class Slot {
     private boolean starting; // a thread is starting this slot's next worker; guarded by lock
     private boolean stopped; // guarded by lock
     private int sent; // tasks given to the current worker; guarded by lock
+    private final List<Worker> retiring = new ArrayList<>(); // replaced, still running tasks; guarded by lock
     private volatile long meanRoundTripNanos = Long.MAX_VALUE; // unknown: no pipelining until measured
 
     /** Room for one task in a worker, taken by {@link #reserve}: either used to send a task, or given back. */
@@ -99,10 +102,13 @@ final class Slot {
                 if (w.isUsable()) {
                     LOG.debug("recycling {} after {} tasks", w, sent);
                 }
-                w.retire(max > 0 && sent >= max ? "it ran maxTasksPerWorker=" + max + " tasks" : "it is being replaced");
+                w.retire(max > 0 && sent >= max ? "it ran maxTasksPerWorker=" + max + " tasks"
+                        : "it is being replaced");
                 worker = null;
                 if (w.inFlight() == 0) {
                     retired = w;
+                } else {
+                    retiring.add(w); // its last task stops it; until then shutdownNow must still reach it
                 }
                 w = null;
             }
@@ -306,6 +312,9 @@ final class Slot {
         lock.lock();
         try {
             stop = w.addInFlight(-1) == 0 && w != worker;
+            if (stop) {
+                retiring.remove(w);
+            }
         } finally {
             lock.unlock();
         }
@@ -340,15 +349,20 @@ final class Slot {
     /** Kills this slot's worker at once, if it has one, and takes no more tasks. Any thread. */
     void kill(String why) {
         Worker w;
+        List<Worker> old;
         lock.lock();
         try {
             stopped = true;
             w = worker;
+            old = List.copyOf(retiring);
         } finally {
             lock.unlock();
         }
         if (w != null) {
             w.kill(why);
+        }
+        for (Worker r : old) {
+            r.kill(why);
         }
     }
 

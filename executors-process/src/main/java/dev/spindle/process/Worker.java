@@ -89,6 +89,8 @@ final class Worker {
     private int inFlight; // guarded by the slot's lock
     private volatile CompletableFuture<?> exited; // the process's exit, and for a trainer the cache moved into place
     private volatile boolean endedByPool; // set as it ends: the pool had asked it to stop or killed it
+    private volatile boolean retired; // being replaced: takes no new task
+    private volatile String retireReason; // why, for the stop that follows
     private final boolean trainer; // writes the fast-start cache as it exits: give it time
 
     private Worker(String label, WorkerSpec spec, Process process, boolean trainer) {
@@ -380,14 +382,17 @@ final class Worker {
 
     /** @return whether the worker can take another task: alive, connected, and not being stopped */
     boolean isUsable() {
-        return !dead && stopReason == null && process.isAlive();
+        return !dead && !retired && stopReason == null && process.isAlive();
     }
 
-    /** Marks the worker as being replaced: no new task goes to it; the last task in flight stops it. */
+    /**
+     * Marks the worker as being replaced: no new task goes to it; the last task in flight stops it (and says why then).
+     * Until then it is not ended by the pool: a task still running that kills it is a crash like any other, retried and
+     * reported as such.
+     */
     void retire(String why) {
-        if (stopReason == null && !dead) {
-            stopReason = why;
-        }
+        retireReason = why;
+        retired = true;
     }
 
     /** @return tasks given to this worker and not yet ended; guarded by the slot's lock */
@@ -414,7 +419,8 @@ final class Worker {
      */
     void stopGracefully(String why, Duration wait) {
         if (stopReason == null) {
-            stopReason = why;
+            String retiredBecause = retireReason;
+            stopReason = retiredBecause != null ? retiredBecause : why;
         }
         if (!dead) {
             channel.send(Frame.of(Frame.BYE, 0));

@@ -65,6 +65,32 @@ class PipelinedEndingsTest {
         }
     }
 
+    @Test
+    void shutdownNowKillsAWorkerBeingReplacedThatStillRunsATask() throws Exception {
+        TaskExecutor ex = pool("retiring-now", "workers", "1", "maxTasksPerWorker", "1", "cancelGrace", "60s");
+        SerializableTask<Object> stubborn = () -> {
+            for (;;) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ignored) {
+                    // ignores its cancellation: only the end of its worker stops it
+                }
+            }
+        };
+        TaskHandle<Object> first = ex.submit(stubborn);
+        TaskHandle<Object> second = ex.submit(stubborn); // its worker replaces the first's, which still runs
+        while (first.taskState() != TaskState.RUNNING || second.taskState() != TaskState.RUNNING) {
+            Thread.sleep(5);
+        }
+        long t0 = System.nanoTime();
+        ex.shutdownNow();
+        assertTrue(((AbstractTaskExecutor) ex).awaitTermination(Duration.ofSeconds(30)), "every task ended");
+        assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(20).toNanos(),
+                "no cancelGrace waited: both workers were killed, the one being replaced included");
+        assertEquals(TaskState.CANCELLED, first.taskState());
+        assertEquals(TaskState.CANCELLED, second.taskState());
+    }
+
     /** Loads in a worker; fails to initialize in the parent, where the test sets {@link #POISON}. */
     static final class PoisonedInParent implements Serializable {
         private static final long serialVersionUID = 1L;
