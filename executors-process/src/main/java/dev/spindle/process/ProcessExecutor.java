@@ -217,8 +217,7 @@ final class ProcessExecutor extends AbstractTaskExecutor {
             if (next instanceof RemoteCall call) {
                 if (call.cancelRequested()) {
                     lease.slot().unreserve(lease);
-                    call.fail(new java.util.concurrent.CancellationException(call.taskName
-                            + " was cancelled before it was sent again"));
+                    call.endUnsent(false);
                 } else {
                     lease.slot().send(lease, call);
                 }
@@ -263,8 +262,7 @@ final class ProcessExecutor extends AbstractTaskExecutor {
         queued.incrementAndGet();
         // cancel() sets its flag before it looks in the queue: either it found the call there, or we see the flag
         if ((call.cancelRequested() || killing) && removeQueued(call)) {
-            call.fail(new java.util.concurrent.CancellationException(call.taskName + (killing
-                    ? " was not sent again: the pool was shut down" : " was cancelled before it was sent again")));
+            call.endUnsent(killing);
         }
     }
 
@@ -378,8 +376,7 @@ final class ProcessExecutor extends AbstractTaskExecutor {
     private void failQueuedCalls() {
         for (Object o : queue) {
             if (o instanceof RemoteCall call && removeQueued(call)) {
-                call.fail(new java.util.concurrent.CancellationException(call.taskName
-                        + " was not sent again: the pool was shut down"));
+                call.endUnsent(true);
             }
         }
     }

@@ -61,7 +61,7 @@ final class RemoteCall extends CompletableFuture<Object> {
             return false;
         }
         if (executor.removeQueued(this)) {
-            completeExceptionally(new CancellationException(taskName + " was cancelled before it was sent again"));
+            endUnsent(false);
             return true;
         }
         Worker w = worker;
@@ -100,6 +100,16 @@ final class RemoteCall extends CompletableFuture<Object> {
             fail(new RemoteTaskException(String.valueOf(value), "the task failed with something not an exception",
                     new StackTraceElement[0]));
         }
+    }
+
+    /**
+     * Ends a call that waited to be sent again (its worker died before it ran) and will not be.
+     *
+     * @param poolShutDown why: the pool was shut down, else the task was cancelled
+     */
+    void endUnsent(boolean poolShutDown) {
+        fail(new CancellationException(taskName + (poolShutDown ? " was not sent again: the pool was shut down"
+                : " was cancelled before it was sent again")));
     }
 
     /** @param failure how the task ended */

@@ -193,15 +193,7 @@ final class Slot {
 
     /** Gives back a lease that sent nothing. */
     void unreserve(Lease lease) {
-        lock.lock();
-        try {
-            if (lease.worker() == worker) {
-                sent--; // maxTasksPerWorker counts tasks sent, not room taken
-            }
-        } finally {
-            lock.unlock();
-        }
-        release(lease.worker());
+        release(lease.worker(), true);
     }
 
     /**
@@ -308,9 +300,20 @@ final class Slot {
 
     /** One task of {@code w} has ended; stops {@code w} if it was retired and this was its last. */
     private void release(Worker w) {
+        release(w, false);
+    }
+
+    /**
+     * @param w the worker a task had room in
+     * @param unsent whether that room was given back unused: then it does not count towards maxTasksPerWorker
+     */
+    private void release(Worker w, boolean unsent) {
         boolean stop;
         lock.lock();
         try {
+            if (unsent && w == worker) {
+                sent--;
+            }
             stop = w.addInFlight(-1) == 0 && w != worker;
             if (stop) {
                 retiring.remove(w);

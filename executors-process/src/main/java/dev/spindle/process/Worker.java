@@ -89,8 +89,7 @@ final class Worker {
     private int inFlight; // guarded by the slot's lock
     private volatile CompletableFuture<?> exited; // the process's exit, and for a trainer the cache moved into place
     private volatile boolean endedByPool; // set as it ends: the pool had asked it to stop or killed it
-    private volatile boolean retired; // being replaced: takes no new task
-    private volatile String retireReason; // why, for the stop that follows
+    private volatile String retireReason; // set when it is being replaced (takes no new task): why, for its stop
     private final boolean trainer; // writes the fast-start cache as it exits: give it time
 
     private Worker(String label, WorkerSpec spec, Process process, boolean trainer) {
@@ -382,7 +381,7 @@ final class Worker {
 
     /** @return whether the worker can take another task: alive, connected, and not being stopped */
     boolean isUsable() {
-        return !dead && !retired && stopReason == null && process.isAlive();
+        return !dead && retireReason == null && stopReason == null && process.isAlive();
     }
 
     /**
@@ -392,7 +391,6 @@ final class Worker {
      */
     void retire(String why) {
         retireReason = why;
-        retired = true;
     }
 
     /** @return tasks given to this worker and not yet ended; guarded by the slot's lock */
