@@ -12,7 +12,7 @@ abstract class LoopProgressPadBefore {
 /** The fields of {@link LoopProgress}, between its pads. */
 abstract class LoopProgressFields extends LoopProgressPadBefore {
     long stepSeq; // odd while a step runs; written with setRelease by the loop thread only, read with getAcquire
-    Object stepOwner; // the step's task or runnable; published by the release store of the odd stepSeq
+    Object stepOwner; // the step's task, or null for a plain step; published by the release store of the odd stepSeq
 }
 
 /**
@@ -40,10 +40,18 @@ final class LoopProgress extends LoopProgressFields {
     @SuppressWarnings("unused")
     long q00, q01, q02, q03, q04, q05, q06, q07, q08, q09, q10, q11, q12, q13, q14, q15;
 
-    /** Loop thread: a step starts. @return the sequence to pass to {@link #stepEnded} */
-    long stepStarts(Object owner) {
+    /**
+     * Loop thread: a step starts.
+     *
+     * @param task the task the step runs, or {@code null} for a plain step (the watchdog names it by its stack)
+     * @return the sequence to pass to {@link #stepEnded}
+     */
+    long stepStarts(Object task) {
         long seq = stepSeq; // plain read: only the loop thread writes it
-        stepOwner = owner;
+        if (task != null || stepOwner != null) {
+            // only then: this object lives long (old generation), and G1 fences a store of a young reference into it
+            stepOwner = task;
+        }
         STEP_SEQ.setRelease(this, seq + 1); // odd: in a step; orders the stepOwner write before it
         return seq;
     }
@@ -64,7 +72,7 @@ final class LoopProgress extends LoopProgressFields {
     }
 
     /**
-     * @return what the step runs; racy, but the race is benign: read after an odd {@link #seq()} and trusted only if
+     * @return the task the step runs, {@code null} for a plain step; racy, but the race is benign: read after an odd {@link #seq()} and trusted only if
      *     the sequence still has that value afterwards
      */
     Object owner() {

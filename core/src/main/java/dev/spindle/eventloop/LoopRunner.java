@@ -1,5 +1,6 @@
 package dev.spindle.eventloop;
 
+import dev.spindle.spi.TaskRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
@@ -361,7 +362,7 @@ final class LoopRunner implements Runnable {
     }
 
     private void step(Runnable r) {
-        long seq = progress.stepStarts(r);
+        long seq = progress.stepStarts(r instanceof TaskRun<?> ? r : null);
         try {
             r.run();
         } catch (Throwable e) {

@@ -67,15 +67,25 @@ final class SlowStepWatchdog implements Runnable {
             }
             LOG.warn("event loop '{}' has been held for at least {} ms by {} (threshold {} ms): the step blocks the "
                     + "loop and every other task on it waits. Move blocking calls to loop.toThread(...), or split the "
-                    + "work into smaller steps. Loop thread now:{}", name, held / 1_000_000, describe(owner),
+                    + "work into smaller steps. Loop thread now:{}", name, held / 1_000_000, describe(owner, stack),
                     thresholdNanos / 1_000_000, where);
         }
     }
 
-    static String describe(Object owner) {
+    /**
+     * @param owner the task the step runs, or {@code null} for a plain step
+     * @param stack the loop thread's stack while the step ran
+     * @return the task, or for a plain step where it began: the frame its runnable's code was called from the loop
+     */
+    static String describe(Object owner, StackTraceElement[] stack) {
         if (owner instanceof TaskRun<?> run) {
             return run.describe();
         }
-        return owner == null ? "an unknown step" : "step " + owner;
+        for (int i = 1; i < stack.length; i++) {
+            if (stack[i].getClassName().equals(LoopRunner.class.getName()) && stack[i].getMethodName().equals("step")) {
+                return "the step " + stack[i - 1];
+            }
+        }
+        return "a step";
     }
 }

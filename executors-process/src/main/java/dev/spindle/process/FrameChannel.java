@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * blocking channel operation closes the channel, which would kill the worker for a mere cancellation). A sender
  * writes its frame itself, on its own thread, while the socket takes it: no hand-off to another thread, and frames
  * queued meanwhile by other senders go out in the same write. Only when the socket's buffer is full does a writer
- * thread of the channel's own finish the job, waiting for the socket to drain; senders never block. One thread
+ * thread of the channel's own finish the job, waiting for the socket to drain; senders never block. A thread in a
+ * {@link SendBatch} only queues its frames, and writes them all when its batch ends. One thread
  * reads ({@link #read()}), waiting in a selector when nothing has come.
  *
  * <p>Thread-safe for one reader and any number of senders.
@@ -59,7 +60,25 @@ final class FrameChannel implements AutoCloseable {
             return;
         }
         outbox.add(frame);
-        drain();
+        if (!SendBatch.defer(this)) {
+            drain();
+        }
+    }
+
+    /** Writes the frames queued by a {@link SendBatch}, as {@link #send} does. */
+    void flush() {
+        if (!broken && !outbox.isEmpty()) {
+            drain();
+        }
+    }
+
+    /**
+     * @return whether a whole frame has been received and not read yet, so that {@link #read()} returns it without
+     *     waiting; the reader's alone
+     */
+    boolean hasFrame() {
+        int have = in.remaining();
+        return have >= HEADER && have - 4 >= in.getInt(in.position());
     }
 
     /**

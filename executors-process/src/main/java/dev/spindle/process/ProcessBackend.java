@@ -35,8 +35,8 @@ public final class ProcessBackend implements Backend {
             "how often a task whose worker died under it is sent again to a fresh worker; a task that killed two "
                     + "workers is not retried again", 0, 10, () -> 0);
     static final ConfigKey<Integer> PIPELINE = ConfigKey.intKey("pipeline",
-            "the most tasks in flight to one worker, used only while its tasks take under a millisecond (1 = one "
-                    + "at a time)", 1, 64, () -> 4);
+            "the most tasks in flight to one worker; more than one only while its tasks take under a millisecond, "
+                    + "and then about a millisecond of them (1 = one at a time)", 1, 64, () -> 16);
     static final ConfigKey<Boolean> FAST_START = ConfigKey.booleanKey("fastStart",
             "create and reuse the JDK's AOT cache (CDS archive before JDK 25) for faster worker starts; off by itself "
                     + "where it cannot work, e.g. with class directories on the class path", true);

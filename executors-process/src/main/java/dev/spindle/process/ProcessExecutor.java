@@ -203,6 +203,18 @@ final class ProcessExecutor extends AbstractTaskExecutor {
      * Whoever makes room pumps again, after making it: no task is left behind.
      */
     void pump() {
+        if (queued.get() == 0) {
+            return;
+        }
+        SendBatch batch = SendBatch.begin(); // one write per worker for all the tasks sent below
+        try {
+            pumpQueued();
+        } finally {
+            batch.end();
+        }
+    }
+
+    private void pumpQueued() {
         while (queued.get() > 0) {
             Slot.Lease lease = reserveAny();
             if (lease == null) {
@@ -217,7 +229,7 @@ final class ProcessExecutor extends AbstractTaskExecutor {
             if (next instanceof RemoteCall call) {
                 if (call.cancelRequested()) {
                     lease.slot().unreserve(lease);
-                    call.endUnsent(false);
+                    SendBatch.afterFlush(() -> call.endUnsent(false)); // its callbacks are the user's: not in a batch
                 } else {
                     lease.slot().send(lease, call);
                 }

@@ -1,11 +1,9 @@
 package dev.spindle.process;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 
 /**
  * What the parent tells a worker about one run of a task besides the task itself, prefixed to the payload of its
@@ -41,16 +39,27 @@ final class RunHeader {
      * @return the header followed by {@code payload}
      */
     static byte[] prefix(byte[] payload, long remainingNanos, String name) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(payload.length + 16 + name.length() * 3);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(MAGIC);
-            out.writeLong(remainingNanos);
-            out.writeUTF(name.length() > 1000 ? name.substring(0, 1000) : name);
-            out.write(payload);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a byte array stream does not fail
+        String n = name.length() > 1000 ? name.substring(0, 1000) : name;
+        int utf = 0;
+        for (int i = 0; i < n.length(); i++) {
+            char c = n.charAt(i);
+            utf += c >= 1 && c <= 0x7f ? 1 : c <= 0x7ff ? 2 : 3;
         }
-        return bytes.toByteArray();
+        // one array of the exact size, laid out as DataOutputStream would (writeInt, writeLong, writeUTF)
+        byte[] out = new byte[4 + 8 + 2 + utf + payload.length];
+        ByteBuffer b = ByteBuffer.wrap(out).putInt(MAGIC).putLong(remainingNanos).putShort((short) utf);
+        for (int i = 0; i < n.length(); i++) {
+            char c = n.charAt(i);
+            if (c >= 1 && c <= 0x7f) {
+                b.put((byte) c);
+            } else if (c <= 0x7ff) {
+                b.put((byte) (0xc0 | (c >> 6))).put((byte) (0x80 | (c & 0x3f)));
+            } else {
+                b.put((byte) (0xe0 | (c >> 12))).put((byte) (0x80 | ((c >> 6) & 0x3f))).put((byte) (0x80 | (c & 0x3f)));
+            }
+        }
+        b.put(payload);
+        return out;
     }
 
     /**

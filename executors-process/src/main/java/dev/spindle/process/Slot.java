@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
  * can take them (pull-based dispatch). A slot starts its worker on first need (on a thread of its own, never the
  * submitter's), and replaces it after a crash, a kill or {@code maxTasksPerWorker} tasks.
  *
- * <p>Room: one task while the worker's tasks are long or unknown; up to {@code pipeline} tasks in flight while its
- * recent tasks were short (under {@value #PIPELINE_BELOW_MICROS} µs each on average, estimated from round trips) and
- * the one it runs has not run long: then the worker runs them one after the other and the round trips overlap. A
+ * <p>Room: one task while the worker's tasks are long or unknown; while its recent tasks were short (under
+ * {@value #PIPELINE_BELOW_MICROS} µs each on average, estimated from round trips) and the one it runs has not run long,
+ * as many as make about that much work, at most {@code pipeline}: then the worker runs them one after the other, the
+ * round trips overlap, and the frames of many tasks travel in one write (see {@link SendBatch}). A
  * task goes ahead to a busy worker only when no worker is idle, so long tasks never queue behind each other in a
  * worker while another could take them.
  *
@@ -118,8 +119,7 @@ final class Slot {
                 }
                 return null;
             }
-            int n = w.inFlight();
-            if (n >= (ahead ? pipeline : 1) || (n > 0 && !pipelining(w))) {
+            if (w.inFlight() >= (ahead ? room(w) : 1)) {
                 return null;
             }
             sent++;
@@ -242,11 +242,14 @@ final class Slot {
             executor.pump(); // into the room this task left, before its outcome wakes whoever waits for it
         } finally {
             if (reply != null) {
-                try {
-                    call.replied(reply, executor.spec().extraFilter());
-                } catch (Throwable e) {
-                    call.fail(e);
-                }
+                // on a reader handling several replies: once the tasks pumped for all of them have gone out
+                SendBatch.afterFlush(() -> {
+                    try {
+                        call.replied(reply, executor.spec().extraFilter());
+                    } catch (Throwable e) {
+                        call.fail(e);
+                    }
+                });
             }
         }
     }
@@ -284,13 +287,25 @@ final class Slot {
         executor.again(call);
     }
 
+    private int room(Worker w) {
+        return room(pipeline, meanRoundTripNanos, w.oldestCallAgeNanos());
+    }
+
     /**
-     * @return whether to send a task ahead to this worker: its recent tasks were short and the one it runs has not
-     *     run long
+     * @param pipeline the most tasks in flight to one worker
+     * @param meanTaskNanos the worker's recent tasks' mean cost, estimated from round trips ({@code Long.MAX_VALUE}:
+     *     unknown)
+     * @param runningNanos how long the task it runs has been running
+     * @return how many tasks may be in flight to the worker: one while its recent tasks were long or unknown, or the
+     *     one it runs has run long; else as many as make about {@value #PIPELINE_BELOW_MICROS} µs of its recent
+     *     tasks (at least 2, at most {@code pipeline}), so that the work queued ahead in one worker stays short
      */
-    private boolean pipelining(Worker w) {
+    static int room(int pipeline, long meanTaskNanos, long runningNanos) {
         long limit = PIPELINE_BELOW_MICROS * 1000;
-        return meanRoundTripNanos < limit && w.oldestCallAgeNanos() < limit;
+        if (pipeline == 1 || meanTaskNanos >= limit || runningNanos >= limit) {
+            return 1;
+        }
+        return (int) Math.max(2, Math.min(pipeline, limit / Math.max(1, meanTaskNanos)));
     }
 
     private void measured(long nanos) {

@@ -309,12 +309,16 @@ final class Worker {
         try {
             for (;;) {
                 Frame f = ch.read();
-                Call c = f.type() == Frame.RESULT || f.type() == Frame.FAILURE ? calls.get(f.taskId()) : null;
-                if (c != null) {
-                    c.reply.complete(f);
-                } else {
-                    LOG.warn("{} sent an unexpected control frame (type {}, task #{}); ignored", this, f.type(),
-                            f.taskId());
+                // every reply already here is handled before anything is written: the tasks pumped into the room
+                // they leave go out in one write per worker, then the replies complete their tasks
+                SendBatch batch = SendBatch.begin();
+                try {
+                    handle(f);
+                    while (ch.hasFrame()) {
+                        handle(ch.read());
+                    }
+                } finally {
+                    batch.end();
                 }
             }
         } catch (EOFException e) {
@@ -324,6 +328,15 @@ final class Worker {
             process.destroyForcibly();
         }
         ended();
+    }
+
+    private void handle(Frame f) {
+        Call c = f.type() == Frame.RESULT || f.type() == Frame.FAILURE ? calls.get(f.taskId()) : null;
+        if (c != null) {
+            c.reply.complete(f);
+        } else {
+            LOG.warn("{} sent an unexpected control frame (type {}, task #{}); ignored", this, f.type(), f.taskId());
+        }
     }
 
     /** The control channel is gone: wait for the process, then fail whatever task it held. */

@@ -2,6 +2,7 @@ package dev.spindle.process;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,8 +30,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The control channel delivers every frame whole and in each sender's order, whatever their sizes (a socket buffer
- * overflowing mid-frame included) and however many threads send at once; an interrupted sender or reader neither
- * loses a frame nor closes the channel.
+ * overflowing mid-frame included), however many threads send at once and whether or not they batch their sends; an
+ * interrupted sender or reader neither loses a frame nor closes the channel.
  */
 class FrameChannelProperties {
 
@@ -91,12 +92,25 @@ class FrameChannelProperties {
                 int sender = s;
                 sent.add(threads.submit(() -> {
                     go.await();
+                    SendBatch batch = null;
+                    int batchLeft = 0;
                     for (int i = 0; i < perSender; i++) {
+                        if (batch == null && random.nextInt(4) == 0) {
+                            batch = SendBatch.begin(); // the next frames are queued and go out when it ends
+                            batchLeft = 1 + random.nextInt(20);
+                        }
                         if (random.nextInt(8) == 0) {
                             Thread.currentThread().interrupt(); // a cancellation aimed at this thread
                         }
                         pair.a().send(frame(sender, i, sizes[sender][i]));
                         Thread.interrupted();
+                        if (batch != null && --batchLeft == 0) {
+                            batch.end();
+                            batch = null;
+                        }
+                    }
+                    if (batch != null) {
+                        batch.end();
                     }
                     return null;
                 }));
@@ -128,7 +142,18 @@ class FrameChannelProperties {
             total += row.length;
         }
         for (int n = 0; n < total; n++) {
-            Frame f = from.read();
+            Frame f = from.read(); // the reader's way: one read that may wait, then what hasFrame says has come
+            check(f, sizes, next);
+            while (n + 1 < total && from.hasFrame()) {
+                check(from.read(), sizes, next);
+                n++;
+            }
+        }
+        assertFalse(from.hasFrame(), "no frame was sent beyond those read");
+    }
+
+    private static void check(Frame f, int[][] sizes, int[] next) {
+        {
             int sender = (int) (f.taskId() >>> 32);
             int seq = (int) f.taskId();
             assertEquals(next[sender]++, seq, "sender " + sender + "'s frames out of order");
@@ -158,6 +183,41 @@ class FrameChannelProperties {
             pair.a().close();
             assertEquals(0, (int) pair.b().read().taskId());
             org.junit.jupiter.api.Assertions.assertThrows(EOFException.class, () -> pair.b().read());
+        }
+    }
+    @Test
+    void aBatchWritesItsFramesBeforeItsDeferredActionsRunInOrder() throws Exception {
+        try (Pair pair = Pair.open()) {
+            List<String> ran = new ArrayList<>();
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+                SendBatch outer = SendBatch.begin();
+                try {
+                    pair.a().send(frame(0, 0, 10));
+                    SendBatch inner = SendBatch.begin(); // joins the outer one: its end writes nothing yet
+                    try {
+                        pair.a().send(frame(0, 1, 100_000)); // more than the socket holds: a backlog writer's job
+                        SendBatch.afterFlush(() -> {
+                            ran.add("first");
+                            throw new IllegalStateException("a deferred action that throws"); // logged; others run
+                        });
+                    } finally {
+                        inner.end();
+                    }
+                    assertEquals(List.of(), ran, "deferred actions wait for the outermost batch");
+                    SendBatch.afterFlush(() -> {
+                        try {
+                            // would wait forever if the frames were still queued (same thread, nothing else sends)
+                            ran.add("second read #" + pair.b().read().taskId() + ", #" + pair.b().read().taskId());
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                        SendBatch.afterFlush(() -> ran.add("outside any batch: at once"));
+                    });
+                } finally {
+                    outer.end();
+                }
+            });
+            assertEquals(List.of("first", "second read #0, #1", "outside any batch: at once"), ran);
         }
     }
 }

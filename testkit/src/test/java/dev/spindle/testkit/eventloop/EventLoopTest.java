@@ -309,6 +309,32 @@ class EventLoopTest {
     }
 
     @Test
+    void aSlowPlainStepIsNamedByWhereItsCodeIs() throws Exception {
+        EventLoop watched = new EventLoop("watched-plain", Duration.ofMillis(30), false, 4);
+        try (LogCapture log = LogCapture.start()) {
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+            watched.execute(() -> {
+                try {
+                    Thread.sleep(300); // a plain step, not a task: no name but its code
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                done.countDown();
+            });
+            assertTrue(done.await(30, TimeUnit.SECONDS));
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (log.linesContaining("'watched-plain' has been held").isEmpty() && System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            String text = log.text();
+            assertTrue(text.contains("by the step " + EventLoopTest.class.getName()
+                    + ".lambda$aSlowPlainStepIsNamedByWhereItsCodeIs$") && text.contains("Thread.sleep"), text);
+        } finally {
+            watched.shutdownNow();
+        }
+    }
+
+    @Test
     void theDefaultSlowStepThresholdIs100Milliseconds() throws Exception {
         try (LogCapture log = LogCapture.start()) {
             loop.submit(() -> {
