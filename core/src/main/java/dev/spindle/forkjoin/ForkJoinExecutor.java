@@ -4,12 +4,16 @@ import dev.spindle.internal.CarrierSlots;
 import dev.spindle.internal.CurrentCarrier;
 import dev.spindle.spi.AbstractTaskExecutor;
 import dev.spindle.spi.TaskRun;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jctools.queues.varhandle.MpscUnboundedVarHandleArrayQueue;
 
 /**
  * Tasks on a dedicated {@link ForkJoinPool}. A task submitted from one of the pool's own threads (e.g. forked into a
@@ -20,7 +24,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ForkJoinExecutor extends AbstractTaskExecutor {
 
+    private static final int DRAIN_BATCH = 256;
+    private static final VarHandle DRAINING;
+
+    static {
+        try {
+            DRAINING = MethodHandles.lookup().findVarHandle(ForkJoinExecutor.class, "draining", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final ForkJoinPool pool;
+    // tasks submitted from outside the pool: one producer's offer is one CAS, and a Drain moves them onto a worker's
+    // deque (external submissions to the pool cost a CAS, a lock-free queue push and, often, a worker wake-up each)
+    private final MpscUnboundedVarHandleArrayQueue<RunTask> inbox = new MpscUnboundedVarHandleArrayQueue<>(256);
+    private volatile int draining; // 1 while a Drain is in the pool or running
 
     /**
      * @param name the executor's name
@@ -85,14 +104,72 @@ public final class ForkJoinExecutor extends AbstractTaskExecutor {
         }
     }
 
+    /**
+     * Moves the tasks submitted from outside the pool onto a worker's deque, in submission order for that worker
+     * (others steal the oldest). It stays in the pool (draining set) while it finds tasks: it forks its successor
+     * below what it found, so an idle worker steals the successor first and the busy one runs it after the batch;
+     * a Drain that finds the inbox empty clears draining.
+     */
+    private final class Drain extends ForkJoinTask<Void> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Void getRawResult() {
+            return null;
+        }
+
+        @Override
+        protected void setRawResult(Void value) {
+        }
+
+        @Override
+        protected boolean exec() {
+            for (;;) {
+                RunTask first = inbox.poll();
+                if (first != null) {
+                    // a batch of its own: the successor, once forked, may be stolen and run while this one forks
+                    RunTask[] batch = new RunTask[8];
+                    batch[0] = first;
+                    int n = 1;
+                    for (RunTask t; n < DRAIN_BATCH && (t = inbox.poll()) != null; ) {
+                        if (n == batch.length) {
+                            batch = Arrays.copyOf(batch, n * 2);
+                        }
+                        batch[n++] = t;
+                    }
+                    new Drain().fork(); // at the bottom: an idle worker steals it first, this one runs it last
+                    for (int i = n - 1; i >= 0; i--) {
+                        batch[i].fork(); // newest first, so that this worker pops them in submission order
+                    }
+                    return true;
+                }
+                DRAINING.setVolatile(ForkJoinExecutor.this, 0);
+                // a producer offers, then reads draining; we write draining, then read the inbox: one of us sees
+                // the other, so no task is left in the inbox without a Drain
+                if (inbox.isEmpty() || !DRAINING.compareAndSet(ForkJoinExecutor.this, 0, 1)) {
+                    return true;
+                }
+            }
+        }
+    }
+
     @Override
     protected void dispatch(TaskRun<?> run) {
         RunTask task = new RunTask(run);
         run.backendData(task);
         if (isWorkerThread(Thread.currentThread())) {
             task.fork();
-        } else {
-            pool.execute(task);
+            return;
+        }
+        inbox.offer(task);
+        if (draining == 0 && DRAINING.compareAndSet(this, 0, 1)) {
+            try {
+                pool.execute(new Drain());
+            } catch (RuntimeException | Error e) {
+                draining = 0; // the pool is shut down: the tasks left in the inbox were cancelled with it
+                inbox.clear();
+                throw e;
+            }
         }
     }
 
