@@ -20,7 +20,10 @@ import org.jctools.queues.varhandle.MpscUnboundedVarHandleArrayQueue;
  * group by a running task) is pushed on that thread's deque; joining it from a worker helps by running it or by
  * stealing, so recursive task groups nested at any depth run at parallelism 1 without blocking a thread per level.
  * A join that cannot help (the task runs elsewhere and blocks) waits through
- * {@link ForkJoinPool#managedBlock}, which adds a compensating thread. Thread-safe.
+ * {@link ForkJoinPool#managedBlock}, which adds a compensating thread. A task submitted from outside the pool goes
+ * into an inbox, which a drain task moves onto a worker's deque (see {@code Drain}): a burst of submissions costs
+ * one queue insert each and a worker wake-up per batch, and one worker runs one submitter's tasks in order.
+ * Thread-safe.
  */
 public final class ForkJoinExecutor extends AbstractTaskExecutor {
 
