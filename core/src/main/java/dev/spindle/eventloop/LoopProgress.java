@@ -72,8 +72,8 @@ final class LoopProgress extends LoopProgressFields {
     }
 
     /**
-     * @return the task the step runs, {@code null} for a plain step; racy, but the race is benign: read after an odd {@link #seq()} and trusted only if
-     *     the sequence still has that value afterwards
+     * @return the task the step runs, {@code null} for a plain step; racy, but the race is benign: read after an odd
+     *     {@link #seq()} and trusted only if the sequence still has that value afterwards
      */
     Object owner() {
         return stepOwner;

@@ -82,22 +82,27 @@ public final class ForkJoinExecutor extends AbstractTaskExecutor {
         }
     }
 
-    /** Runs a {@link TaskRun} as a fork/join task. Its result is always {@code null}; the run carries the outcome. */
-    private static final class RunTask extends ForkJoinTask<Void> {
+    /** A fork/join task without a result: what it does is its effect. */
+    private abstract static class EffectTask extends ForkJoinTask<Void> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public final Void getRawResult() {
+            return null;
+        }
+
+        @Override
+        protected final void setRawResult(Void value) {
+        }
+    }
+
+    /** Runs a {@link TaskRun} as a fork/join task; the run carries the outcome. */
+    private static final class RunTask extends EffectTask {
         private static final long serialVersionUID = 1L;
         private final transient TaskRun<?> run;
 
         RunTask(TaskRun<?> run) {
             this.run = run;
-        }
-
-        @Override
-        public Void getRawResult() {
-            return null;
-        }
-
-        @Override
-        protected void setRawResult(Void value) {
         }
 
         @Override
@@ -113,17 +118,8 @@ public final class ForkJoinExecutor extends AbstractTaskExecutor {
      * below what it found, so an idle worker steals the successor first and the busy one runs it after the batch;
      * a Drain that finds the inbox empty clears draining.
      */
-    private final class Drain extends ForkJoinTask<Void> {
+    private final class Drain extends EffectTask {
         private static final long serialVersionUID = 1L;
-
-        @Override
-        public Void getRawResult() {
-            return null;
-        }
-
-        @Override
-        protected void setRawResult(Void value) {
-        }
 
         @Override
         protected boolean exec() {
@@ -169,8 +165,8 @@ public final class ForkJoinExecutor extends AbstractTaskExecutor {
             try {
                 pool.execute(new Drain());
             } catch (RuntimeException | Error e) {
-                draining = 0; // the pool is shut down: the tasks left in the inbox were cancelled with it
-                inbox.clear();
+                inbox.clear(); // the pool is shut down: the tasks left were cancelled with it; we still hold the token,
+                draining = 0; // so we are the inbox's one consumer until we let go here
                 throw e;
             }
         }

@@ -1,9 +1,12 @@
 package dev.spindle.process;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
 
 /**
  * What the parent tells a worker about one run of a task besides the task itself, prefixed to the payload of its
@@ -39,27 +42,18 @@ final class RunHeader {
      * @return the header followed by {@code payload}
      */
     static byte[] prefix(byte[] payload, long remainingNanos, String name) {
-        String n = name.length() > 1000 ? name.substring(0, 1000) : name;
-        int utf = 0;
-        for (int i = 0; i < n.length(); i++) {
-            char c = n.charAt(i);
-            utf += c >= 1 && c <= 0x7f ? 1 : c <= 0x7ff ? 2 : 3;
+        ByteArrayOutputStream head = new ByteArrayOutputStream(16 + name.length());
+        try (DataOutputStream out = new DataOutputStream(head)) {
+            out.writeInt(MAGIC);
+            out.writeLong(remainingNanos);
+            out.writeUTF(name.length() > 1000 ? name.substring(0, 1000) : name);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a byte array stream does not fail
         }
-        // one array of the exact size, laid out as DataOutputStream would (writeInt, writeLong, writeUTF)
-        byte[] out = new byte[4 + 8 + 2 + utf + payload.length];
-        ByteBuffer b = ByteBuffer.wrap(out).putInt(MAGIC).putLong(remainingNanos).putShort((short) utf);
-        for (int i = 0; i < n.length(); i++) {
-            char c = n.charAt(i);
-            if (c >= 1 && c <= 0x7f) {
-                b.put((byte) c);
-            } else if (c <= 0x7ff) {
-                b.put((byte) (0xc0 | (c >> 6))).put((byte) (0x80 | (c & 0x3f)));
-            } else {
-                b.put((byte) (0xe0 | (c >> 12))).put((byte) (0x80 | ((c >> 6) & 0x3f))).put((byte) (0x80 | (c & 0x3f)));
-            }
-        }
-        b.put(payload);
-        return out;
+        // the header is small; the payload, which may be large, is copied once, into an array of the exact size
+        byte[] framed = Arrays.copyOf(head.toByteArray(), head.size() + payload.length);
+        System.arraycopy(payload, 0, framed, head.size(), payload.length);
+        return framed;
     }
 
     /**

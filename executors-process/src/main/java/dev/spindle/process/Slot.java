@@ -119,7 +119,8 @@ final class Slot {
                 }
                 return null;
             }
-            if (w.inFlight() >= (ahead ? room(w) : 1)) {
+            int n = w.inFlight();
+            if (n > 0 && n >= (ahead ? room(w) : 1)) { // an idle worker always has room: no estimate needed
                 return null;
             }
             sent++;
