@@ -72,6 +72,25 @@ public final class ConfigKey<T> {
     }
 
     /**
+     * A duration longer than zero, in the same forms as {@link #durationKey}.
+     *
+     * @param name the key's name, camelCase
+     * @param description what it does
+     * @param defaultValue the default, positive
+     * @return the key
+     */
+    public static ConfigKey<Duration> positiveDurationKey(String name, String description,
+            Supplier<Duration> defaultValue) {
+        return new ConfigKey<>(name, description, "a duration above zero such as 500ms, 2s, 1m or PT0.0005S", raw -> {
+            Duration d = parseDuration(raw);
+            if (d.isZero()) {
+                throw new IllegalArgumentException("zero");
+            }
+            return d;
+        }, defaultValue);
+    }
+
+    /**
      * {@code true} or {@code false}.
      *
      * @param name the key's name, camelCase

@@ -35,8 +35,12 @@ public final class ProcessBackend implements Backend {
             "how often a task whose worker died under it is sent again to a fresh worker; a task that killed two "
                     + "workers is not retried again", 0, 10, () -> 0);
     static final ConfigKey<Integer> PIPELINE = ConfigKey.intKey("pipeline",
-            "the most tasks in flight to one worker; more than one only while its tasks take under a millisecond, "
-                    + "and then about a millisecond of them (1 = one at a time)", 1, 64, () -> 16);
+            "the most tasks in flight to one worker; more than one only while its tasks are short (see pipelineAhead), "
+                    + "1 = one at a time", 1, 64, () -> 16);
+    static final ConfigKey<Duration> PIPELINE_AHEAD = ConfigKey.positiveDurationKey("pipelineAhead",
+            "about how much work, judged by its recent tasks, may wait in a busy worker: tasks go ahead only while "
+                    + "they take less than this each and the running one has not run this long; more raises "
+                    + "throughput of tiny tasks, less keeps waiting work free for an idle worker", () -> Duration.ofMillis(1));
     static final ConfigKey<Boolean> FAST_START = ConfigKey.booleanKey("fastStart",
             "create and reuse the JDK's AOT cache (CDS archive before JDK 25) for faster worker starts; off by itself "
                     + "where it cannot work, e.g. with class directories on the class path", true);
@@ -62,7 +66,7 @@ public final class ProcessBackend implements Backend {
     @Override
     public List<ConfigKey<?>> keys() {
         return List.of(WORKERS, JVM_ARGS, MAX_TASKS_PER_WORKER, CANCEL_GRACE, ALLOW, PRESTART, SPARES, INITIALIZER,
-                RETRIES, PIPELINE, FAST_START, CACHE_DIR);
+                RETRIES, PIPELINE, PIPELINE_AHEAD, FAST_START, CACHE_DIR);
     }
 
     @Override
@@ -71,6 +75,7 @@ public final class ProcessBackend implements Backend {
         WorkerSpec spec = WorkerSpec.of(name, context.get(JVM_ARGS), context.get(CANCEL_GRACE), context.get(ALLOW),
                 context.get(INITIALIZER), context.get(FAST_START), context.get(CACHE_DIR));
         return new ProcessExecutor(name, spec, context.get(WORKERS), context.get(MAX_TASKS_PER_WORKER),
-                context.get(PRESTART), context.get(SPARES), context.get(RETRIES), context.get(PIPELINE));
+                context.get(PRESTART), context.get(SPARES), context.get(RETRIES),
+                Pipeline.of(context.get(PIPELINE), context.get(PIPELINE_AHEAD)));
     }
 }

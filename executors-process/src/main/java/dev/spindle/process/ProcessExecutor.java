@@ -49,7 +49,7 @@ final class ProcessExecutor extends AbstractTaskExecutor {
     private final int maxTasksPerWorker;
     private final boolean prestart;
     private final int retries;
-    private final int pipeline;
+    private final Pipeline pipeline;
     private final WorkerSpec spec;
     private final WorkerSource source;
     /** Tasks waiting for room in a worker: fresh {@link TaskRun}s, and {@link RemoteCall}s to send again. */
@@ -73,10 +73,10 @@ final class ProcessExecutor extends AbstractTaskExecutor {
      * @param prestart start every worker (and the spares) now rather than on first need
      * @param spares warm spare workers kept ready
      * @param retries how often a task whose worker died is sent again to a fresh worker
-     * @param pipeline the most tasks in flight to one worker while its tasks are short
+     * @param pipeline how far ahead a busy worker is sent short tasks
      */
     ProcessExecutor(String name, WorkerSpec spec, int workers, int maxTasksPerWorker, boolean prestart, int spares,
-            int retries, int pipeline) {
+            int retries, Pipeline pipeline) {
         super(name, "process");
         this.pipeline = pipeline;
         this.workers = workers;
@@ -257,7 +257,7 @@ final class ProcessExecutor extends AbstractTaskExecutor {
                 return l;
             }
         }
-        if (pipeline > 1) {
+        if (pipeline.pipelines()) {
             for (int i = 0; i < n; i++) {
                 Slot.Lease l = ss[(start + i) % n].reserve(true, false);
                 if (l != null) {

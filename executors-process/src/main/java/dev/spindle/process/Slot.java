@@ -15,12 +15,12 @@ import org.slf4j.LoggerFactory;
  * can take them (pull-based dispatch). A slot starts its worker on first need (on a thread of its own, never the
  * submitter's), and replaces it after a crash, a kill or {@code maxTasksPerWorker} tasks.
  *
- * <p>Room: one task while the worker's tasks are long or unknown; while its recent tasks were short (under
- * {@value #PIPELINE_BELOW_MICROS} µs each on average, estimated from round trips) and the one it runs has not run long,
- * as many as make about that much work, at most {@code pipeline}: then the worker runs them one after the other, the
- * round trips overlap, and the frames of many tasks travel in one write (see {@link SendBatch}). A
- * task goes ahead to a busy worker only when no worker is idle, so long tasks never queue behind each other in a
- * worker while another could take them.
+ * <p>Room: one task while the worker's tasks are long or unknown; while its recent tasks were short (estimated from
+ * round trips) and the one it runs has not run long, as many as make about {@link Pipeline#aheadNanos} of work, at
+ * most {@link Pipeline#max} (see {@link Pipeline#room}): then the worker runs them one after the other, the round
+ * trips overlap, and the frames of many tasks travel in one write (see {@link SendBatch}). A task goes ahead to a
+ * busy worker only when no worker is idle, so long tasks never queue behind each other in a worker while another
+ * could take them.
  *
  * <p>No parent thread waits for a task: the worker's reply, on its reader thread, completes the task and pumps the
  * next one into the room it left.
@@ -30,11 +30,10 @@ import org.slf4j.LoggerFactory;
 final class Slot {
 
     private static final Logger LOG = LoggerFactory.getLogger(Slot.class);
-    static final long PIPELINE_BELOW_MICROS = 1000;
 
     private final ProcessExecutor executor;
     private final int index;
-    private final int pipeline;
+    private final Pipeline pipeline;
     private final ReentrantLock lock = new ReentrantLock();
     private Worker worker; // guarded by lock
     private boolean starting; // a thread is starting this slot's next worker; guarded by lock
@@ -79,7 +78,7 @@ final class Slot {
         }
     }
 
-    Slot(ProcessExecutor executor, int index, int pipeline) {
+    Slot(ProcessExecutor executor, int index, Pipeline pipeline) {
         this.executor = executor;
         this.index = index;
         this.pipeline = pipeline;
@@ -289,24 +288,7 @@ final class Slot {
     }
 
     private int room(Worker w) {
-        return room(pipeline, meanRoundTripNanos, w.oldestCallAgeNanos());
-    }
-
-    /**
-     * @param pipeline the most tasks in flight to one worker
-     * @param meanTaskNanos the worker's recent tasks' mean cost, estimated from round trips ({@code Long.MAX_VALUE}:
-     *     unknown)
-     * @param runningNanos how long the task it runs has been running
-     * @return how many tasks may be in flight to the worker: one while its recent tasks were long or unknown, or the
-     *     one it runs has run long; else as many as make about {@value #PIPELINE_BELOW_MICROS} µs of its recent
-     *     tasks (at least 2, at most {@code pipeline}), so that the work queued ahead in one worker stays short
-     */
-    static int room(int pipeline, long meanTaskNanos, long runningNanos) {
-        long limit = PIPELINE_BELOW_MICROS * 1000;
-        if (pipeline == 1 || meanTaskNanos >= limit || runningNanos >= limit) {
-            return 1;
-        }
-        return (int) Math.max(2, Math.min(pipeline, limit / Math.max(1, meanTaskNanos)));
+        return pipeline.room(meanRoundTripNanos, w.oldestCallAgeNanos());
     }
 
     private void measured(long nanos) {

@@ -149,6 +149,11 @@ class PoolFeaturesTest {
         assertTrue(e.getMessage().contains("retries") && e.getMessage().contains("often"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> pool("badprestart", "prestart", "yes").close());
         assertTrue(e.getMessage().contains("prestart") && e.getMessage().contains("true or false"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> pool("badahead", "pipelineAhead", "0").close());
+        assertTrue(e.getMessage().contains("pipelineAhead") && e.getMessage().contains("'0'")
+                && e.getMessage().contains("above zero"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> pool("badpipeline", "pipeline", "0").close());
+        assertTrue(e.getMessage().contains("pipeline") && e.getMessage().contains("1 to 64"), e.getMessage());
     }
 
     /** Exits its worker the first time (when {@code marker} does not exist yet), then returns its pid. */
