@@ -54,7 +54,7 @@ class GroupRaceProperties {
                         try {
                             TaskHandle<Integer> h = g.fork(() -> {
                                 ran.incrementAndGet();
-                                long until = System.nanoTime() + (waitsForCancel ? TimeUnit.SECONDS.toNanos(10) : spin);
+                                long until = System.nanoTime() + (waitsForCancel ? TimeUnit.SECONDS.toNanos(30) : spin);
                                 while (System.nanoTime() < until) {
                                     if (waitsForCancel && Cancellation.isCancelled()) {
                                         return -1;

@@ -25,10 +25,11 @@ class TaskProfileTest {
             return null;
         }, 5);
 
-        assertEquals(TaskProfile.Classification.IO_BOUND, p.classification(), p.toString());
         assertEquals(5, p.samples());
         assertTrue(p.meanWall().compareTo(Duration.ofMillis(19)) >= 0, "a run sleeps 20 ms: " + p);
         assertTrue(p.meanCpu().compareTo(p.meanWall()) < 0, p.toString());
+        assumeGotACore(p);
+        assertEquals(TaskProfile.Classification.IO_BOUND, p.classification(), p.toString());
         assertTrue(p.advice().contains("virtual"), p.advice());
         // no measurable CPU: cores are not what limits many such tasks
         assertTrue(p.amdahlBound(p.cores()) > 10 * p.cores(), p.toString());
@@ -39,12 +40,25 @@ class TaskProfileTest {
         // fixed work rather than a time: the task needs CPU whatever share of a core a loaded machine gives it
         TaskProfile p = Spindle.profile(() -> countPrimesBelow(200_000), 10);
 
-        assertEquals(TaskProfile.Classification.CPU_BOUND, p.classification(), p.toString());
-        assertTrue(p.cpuRatio() >= TaskProfile.CPU_BOUND_MIN && p.cpuRatio() <= 1, p.toString());
         assertTrue(p.coreShare() > 0 && p.coreShare() <= 1, p.toString());
+        assertTrue(p.cpuRatio() > 0 && p.cpuRatio() <= 1, p.toString());
+        assumeGotACore(p);
+        assertEquals(TaskProfile.Classification.CPU_BOUND, p.classification(), p.toString());
+        assertTrue(p.cpuRatio() >= TaskProfile.CPU_BOUND_MIN, p.toString());
         assertTrue(p.advice().contains("forkjoin"), p.advice());
         // a CPU-bound task gains at most about the core count, however large the pool
         assertTrue(p.speedupBound(1000) <= p.cores() / TaskProfile.CPU_BOUND_MIN + 1e-9, p.toString());
+    }
+
+    /**
+     * A live classification is only as good as the core-share correction; on a machine so loaded that a busy loop got
+     * less than half a core, bursts of load can fall between the correction's samples and the task's runs. The
+     * constructor tests below fix the arithmetic exactly; these live tests then say nothing rather than something
+     * random.
+     */
+    private static void assumeGotACore(TaskProfile p) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(p.coreShare() >= 0.5,
+                () -> "the machine gave a busy loop only " + p.coreShare() + " of a core: classification not checked");
     }
 
     @Test

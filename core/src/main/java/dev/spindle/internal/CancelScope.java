@@ -75,7 +75,7 @@ public class CancelScope {
         StripedRoot() {
             super(null);
             for (int i = 0; i < STRIPES; i++) {
-                stripes[i] = new CancelScope(null);
+                stripes[i] = new PaddedStripe();
             }
         }
 
@@ -98,6 +98,20 @@ public class CancelScope {
             for (CancelScope stripe : stripes) {
                 stripe.cancelChildren(why);
             }
+        }
+    }
+
+    /**
+     * A root's stripe, padded so that no two stripes share a cache line: their locks and list heads are written by
+     * different threads at once (a plain node is about 56 bytes, so neighbouring stripes allocated together would).
+     * HotSpot lays a subclass's fields after its superclass's, so the padding follows the hot fields.
+     */
+    @SuppressWarnings("unused") // padding only
+    private static final class PaddedStripe extends CancelScope {
+        private long p0, p1, p2, p3, p4, p5, p6, p7;
+
+        PaddedStripe() {
+            super(null);
         }
     }
 

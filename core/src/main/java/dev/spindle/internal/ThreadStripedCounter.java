@@ -10,22 +10,26 @@ import java.lang.invoke.VarHandle;
  * and fight over it (a tenth of the virtual backend's time per no-op task, measured with JFR). Thread ids are
  * sequential, so threads started one after the other count in different cells. Thread-safe.
  */
-final class ThreadStripedCounter {
+public final class ThreadStripedCounter {
 
     private static final VarHandle CELLS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final int STRIPES = 16; // a power of two
     private static final int SPREAD = 16; // longs from one cell to the next: 128 bytes, two cache lines
 
+    /** Creates a counter at zero. */
+    public ThreadStripedCounter() {
+    }
+
     private final long[] cells = new long[(STRIPES + 1) * SPREAD]; // one spread of padding before the first cell
 
     /** Adds one. */
-    void increment() {
+    public void increment() {
         int i = (1 + (int) (Thread.currentThread().threadId() & (STRIPES - 1))) * SPREAD;
         CELLS.getAndAdd(cells, i, 1L);
     }
 
     /** @return the sum; exact when no thread counts at the same time, as {@code LongAdder.sum()} */
-    long sum() {
+    public long sum() {
         long s = 0;
         for (int i = SPREAD; i < cells.length; i += SPREAD) {
             s += (long) CELLS.getVolatile(cells, i);

@@ -181,11 +181,12 @@ final class Slot {
         if (w != null && (unwanted || executor.isKilling())) {
             if (executor.isKilling()) {
                 w.kill("the pool was shut down"); // shutdownNow() read no worker here before we published it
+                w.awaitExit(Duration.ofSeconds(30)); // this thread is one close() waits for: gone means gone
             } else {
                 w.stopGracefully("the pool was closed", Duration.ofSeconds(5));
             }
         }
-        if (failure != null) {
+        if (failure != null && !unwanted && !executor.isKilling()) {
             executor.startFailed(this, failure);
         }
         executor.pump();

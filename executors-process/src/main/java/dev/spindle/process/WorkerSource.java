@@ -71,6 +71,14 @@ final class WorkerSource {
     }
 
     private Worker startOne() throws IOException {
+        lock.lock();
+        try {
+            if (stopped) { // shutdownNow() or close() came while this start waited for its turn: fork nothing
+                throw new IOException("executor '" + spec.executorName() + "' is stopping and starts no more workers");
+            }
+        } finally {
+            lock.unlock();
+        }
         try {
             Worker w = Worker.start(spec.executorName() + "-worker-" + started.incrementAndGet(), spec);
             initFailuresInARow.set(0);

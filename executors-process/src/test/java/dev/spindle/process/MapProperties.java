@@ -25,9 +25,9 @@ class MapProperties {
     }
 
     @AfterContainer
-    static void stop() {
+    static void stop() throws InterruptedException {
         ex.close();
-        Pools.assertNoChildren();
+        Pools.assertNoChildrenLeft();
     }
 
     @Property(tries = 25)

@@ -1,6 +1,5 @@
 package dev.spindle.process;
 
-import static dev.spindle.process.Pools.assertNoChildren;
 import static dev.spindle.process.Pools.pool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -42,9 +41,9 @@ class MapTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws InterruptedException {
         ex.close();
-        assertNoChildren();
+        Pools.assertNoChildrenLeft();
     }
 
     record Point(int x, String label) implements Serializable {

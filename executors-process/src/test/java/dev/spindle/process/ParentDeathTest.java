@@ -29,19 +29,30 @@ class ParentDeathTest {
         return new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
     }
 
-    private static List<ProcessHandle> workersOnceReady(Process parent) throws Exception {
+    private List<ProcessHandle> workersOnceReady(Process parent) throws Exception {
         return workersOnceReady(parent, stdout(parent));
     }
 
-    private static List<ProcessHandle> workersOnceReady(Process parent, BufferedReader out) throws Exception {
+    private List<ProcessHandle> workersOnceReady(Process parent, BufferedReader out) throws Exception {
         String line;
         while ((line = out.readLine()) != null && !line.equals("READY")) {
             // skip anything else
         }
         assertEquals("READY", line, "the parent started its pool (see target/orphan-parent-*.log)");
         List<ProcessHandle> workers = parent.descendants().toList();
+        started.addAll(workers);
         assertEquals(2, workers.size(), "two workers run: " + workers);
         return workers;
+    }
+
+    /** Every worker a test saw: killed after it whatever happened, so that a failed test leaves nothing behind. */
+    private final List<ProcessHandle> started = new java.util.ArrayList<>();
+
+    private void stop(Process parent) throws InterruptedException {
+        parent.destroyForcibly();
+        parent.waitFor(10, TimeUnit.SECONDS);
+        started.forEach(ProcessHandle::destroyForcibly);
+        Pools.waitGone(started, Duration.ofSeconds(10));
     }
 
     @Test
@@ -53,7 +64,7 @@ class ParentDeathTest {
             assertTrue(parent.waitFor(10, TimeUnit.SECONDS));
             assertTrue(Pools.waitGone(workers, Duration.ofSeconds(5)), "workers still alive: " + workers);
         } finally {
-            parent.destroyForcibly();
+            stop(parent);
         }
     }
 
@@ -65,7 +76,7 @@ class ParentDeathTest {
             assertTrue(parent.waitFor(30, TimeUnit.SECONDS));
             assertTrue(Pools.waitGone(workers, Duration.ofSeconds(5)), "workers still alive: " + workers);
         } finally {
-            parent.destroyForcibly();
+            stop(parent);
         }
     }
 
@@ -79,7 +90,7 @@ class ParentDeathTest {
             assertTrue(parent.waitFor(30, TimeUnit.SECONDS));
             assertTrue(Pools.waitGone(workers, Duration.ofSeconds(5)), "workers still alive: " + workers);
         } finally {
-            parent.destroyForcibly();
+            stop(parent);
         }
     }
 }

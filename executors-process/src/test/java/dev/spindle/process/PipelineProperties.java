@@ -43,9 +43,9 @@ class PipelineProperties {
     }
 
     @AfterContainer
-    static void stop() {
+    static void stop() throws InterruptedException {
         ex.close();
-        Pools.assertNoChildren();
+        Pools.assertNoChildrenLeft();
     }
 
     static SerializableTask<Integer> value(int i) {

@@ -1,6 +1,5 @@
 package dev.spindle.process;
 
-import static dev.spindle.process.Pools.assertNoChildren;
 import static dev.spindle.process.Pools.pool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -32,9 +31,9 @@ class PipelinedEndingsTest {
     private static final String POISON = "spindle.test.poisonedInParent";
 
     @AfterEach
-    void noChildLeftBehind() {
+    void noChildLeftBehind() throws InterruptedException {
         System.clearProperty(POISON);
-        assertNoChildren();
+        Pools.assertNoChildrenLeft();
     }
 
     @Test
@@ -85,8 +84,11 @@ class PipelinedEndingsTest {
         };
         TaskHandle<Object> first = ex.submit(stubborn);
         TaskHandle<Object> second = ex.submit(stubborn); // its worker replaces the first's, which still runs
-        while (first.taskState() != TaskState.RUNNING || second.taskState() != TaskState.RUNNING) {
-            Thread.sleep(5);
+        try {
+            Pools.awaitRunning(first, second);
+        } catch (AssertionError e) {
+            ex.shutdownNow();
+            throw e;
         }
         long t0 = System.nanoTime();
         ex.shutdownNow();

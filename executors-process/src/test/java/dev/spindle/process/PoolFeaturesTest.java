@@ -1,6 +1,5 @@
 package dev.spindle.process;
 
-import static dev.spindle.process.Pools.assertNoChildren;
 import static dev.spindle.process.Pools.pool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -30,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PoolFeaturesTest {
 
     @AfterEach
-    void noChildLeftBehind() {
-        assertNoChildren();
+    void noChildLeftBehind() throws InterruptedException {
+        Pools.assertNoChildrenLeft();
     }
 
     static void await(String what, BooleanSupplier condition) throws InterruptedException {

@@ -27,8 +27,34 @@ final class Pools {
                 .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList();
     }
 
+    /** Asserts that this JVM has no child process now: for a test whose claim is that its pool stopped them all. */
     static void assertNoChildren() {
         assertEquals(List.of(), children(), "no child process outlives its pool");
+    }
+
+    /**
+     * The guard after a test or a class: waits (at most 30 s) for child processes that are on their way out, a worker
+     * killed while it was still starting included, then asserts that none is left. A real leak still fails; one that
+     * ends late does not fail whichever test runs next.
+     */
+    static void assertNoChildrenLeft() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!children().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertNoChildren();
+    }
+
+    /** Waits until every one of {@code hs} runs (in a worker), failing after 30 s with their states. */
+    static void awaitRunning(dev.spindle.TaskHandle<?>... hs) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (java.util.Arrays.stream(hs).anyMatch(h -> h.taskState() != dev.spindle.TaskState.RUNNING)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not all running after 30 s: "
+                        + java.util.Arrays.stream(hs).map(h -> h.name() + "=" + h.taskState()).toList());
+            }
+            Thread.sleep(5);
+        }
     }
 
     static boolean waitGone(List<ProcessHandle> ps, Duration within) throws InterruptedException {

@@ -22,9 +22,6 @@ final class ProcessContracts {
 
     /** Fails if a worker process of this JVM outlives the pools, after giving killed ones time to exit. */
     static void assertNoWorkerLeft() throws InterruptedException {
-        List<ProcessHandle> left = ProcessHandle.current().descendants().toList();
-        if (!Pools.waitGone(left, Duration.ofSeconds(10))) {
-            Pools.assertNoChildren();
-        }
+        Pools.assertNoChildrenLeft();
     }
 }

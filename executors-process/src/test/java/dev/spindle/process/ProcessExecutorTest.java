@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Timeout;
 class ProcessExecutorTest {
 
     @AfterEach
-    void noChildLeftBehind() {
-        assertNoChildren();
+    void noChildLeftBehind() throws InterruptedException {
+        Pools.assertNoChildrenLeft();
     }
 
     static SerializableTask<Long> pid() {
@@ -177,7 +177,8 @@ class ProcessExecutorTest {
 
     @Test
     void cancellingARunningTaskInterruptsItInTheWorkerWhichStays() throws Exception {
-        try (TaskExecutor ex = pool("cancel", "workers", "1", "cancelGrace", "60s")) {
+        TaskExecutor ex = pool("cancel", "workers", "1", "cancelGrace", "60s");
+        try {
             long worker = ex.submit(pid()).join();
             SerializableTask<Object> loop = () -> {
                 for (;;) {
@@ -185,14 +186,15 @@ class ProcessExecutorTest {
                 }
             };
             TaskHandle<Object> h = ex.submit(loop);
-            while (h.taskState() != TaskState.RUNNING) {
-                Thread.sleep(5);
-            }
+            Pools.awaitRunning(h);
             long t0 = System.nanoTime();
             assertTrue(h.cancel());
             assertThrows(TaskCancelledException.class, h::join);
             assertEquals(worker, ex.submit(pid()).join(), "the interrupt ended the task: the worker lives on");
             assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(30).toNanos(), "ended by the interrupt");
+        } finally {
+            ex.shutdownNow(); // a task that never ends would keep close() waiting: after a failure, kill it
+            ex.close();
         }
     }
 
@@ -219,7 +221,8 @@ class ProcessExecutorTest {
     @Test
     void aTaskIgnoringItsCancellationHasItsWorkerKilledAfterTheGrace() throws Exception {
         Path dir = Files.createTempDirectory("spindle-probe-");
-        try (TaskExecutor ex = pool("stubborn", "workers", "1", "cancelGrace", "300ms")) {
+        TaskExecutor ex = pool("stubborn", "workers", "1", "cancelGrace", "300ms");
+        try {
             long worker = ex.submit(pid()).join();
             Probe probe = Probe.inFile(dir.resolve("events"));
             TaskHandle<Object> h = ex.submit(ignoresInterrupts(probe));
@@ -231,6 +234,8 @@ class ProcessExecutorTest {
             assertNotEquals(worker, next, "the stubborn task's worker was replaced");
             assertTrue(ProcessHandle.of(worker).map(p -> !p.isAlive()).orElse(true), "and is gone");
         } finally {
+            ex.shutdownNow(); // after a failure the stubborn task may still run: kill it rather than wait in close()
+            ex.close();
             Files.deleteIfExists(dir.resolve("events"));
             Files.deleteIfExists(dir);
         }
@@ -393,8 +398,11 @@ class ProcessExecutorTest {
         for (int i = 0; i < 5; i++) {
             hs.add(ex.submit(sleeper));
         }
-        while (hs.get(0).taskState() != TaskState.RUNNING || hs.get(1).taskState() != TaskState.RUNNING) {
-            Thread.sleep(5);
+        try {
+            Pools.awaitRunning(hs.get(0), hs.get(1));
+        } catch (AssertionError e) {
+            ex.shutdownNow();
+            throw e;
         }
         long t0 = System.nanoTime();
         ex.shutdownNow();

@@ -1,5 +1,6 @@
 package dev.spindle.virtual;
 
+import dev.spindle.internal.ThreadStripedCounter;
 import dev.spindle.spi.AbstractTaskExecutor;
 import dev.spindle.spi.TaskRun;
 import java.time.Duration;
@@ -27,7 +28,10 @@ public final class VirtualExecutor extends AbstractTaskExecutor {
     private final String threadNamePrefix; // spindle-<executor>-task-
     private final ConcurrentLinkedQueue<TaskRun<?>> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicInteger running = new AtomicInteger(); // slots taken
-    private final AtomicInteger threads = new AtomicInteger(); // virtual threads started and not yet ended
+    // virtual threads started (counted by the submitter, before the start) and ended (counted by the thread itself):
+    // striped by the counting thread, so the submitter and the ending threads do not fight over one counter
+    private final ThreadStripedCounter threadsStarted = new ThreadStripedCounter();
+    private final ThreadStripedCounter threadsEnded = new ThreadStripedCounter();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition noThreads = lock.newCondition();
 
@@ -81,7 +85,7 @@ public final class VirtualExecutor extends AbstractTaskExecutor {
     }
 
     private void start(TaskRun<?> run) {
-        threads.incrementAndGet();
+        threadsStarted.increment();
         try {
             Thread.ofVirtual().name(threadNamePrefix + run.id()).start(new Body(run));
         } catch (RuntimeException | Error e) {
@@ -121,7 +125,8 @@ public final class VirtualExecutor extends AbstractTaskExecutor {
     }
 
     private void threadEnded() {
-        if (threads.decrementAndGet() == 0) {
+        threadsEnded.increment();
+        if (isShutdown() && liveThreads() == 0) {
             lock.lock();
             try {
                 noThreads.signalAll();
@@ -150,9 +155,13 @@ public final class VirtualExecutor extends AbstractTaskExecutor {
         return limit == Integer.MAX_VALUE ? 0 : limit;
     }
 
-    /** @return virtual threads of this executor that have started and not yet ended */
+    /**
+     * @return virtual threads of this executor that have started and not yet ended; exact when none starts or ends
+     *     meanwhile, and 0 only if there was an instant with none alive and none started since
+     */
     public int liveThreads() {
-        return threads.get();
+        long ended = threadsEnded.sum(); // ends first: every end seen has its start seen below
+        return (int) Math.max(0, threadsStarted.sum() - ended);
     }
 
     @Override
@@ -169,7 +178,7 @@ public final class VirtualExecutor extends AbstractTaskExecutor {
         long left = timeout.toNanos();
         lock.lock();
         try {
-            while (threads.get() > 0) {
+            while (liveThreads() > 0) {
                 if (left <= 0) {
                     return false;
                 }

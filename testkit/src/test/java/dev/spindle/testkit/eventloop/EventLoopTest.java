@@ -65,19 +65,24 @@ class EventLoopTest {
     @Test
     void anAsyncTaskEndsWhenItsStageCompletesAndSleepDoesNotBlockTheLoop() throws Exception {
         List<String> trail = new java.util.concurrent.CopyOnWriteArrayList<>();
-        TaskHandle<String> slow = loop.submitAsync(() -> loop.sleep(Duration.ofMillis(50))
-                .thenApply(v -> {
-                    trail.add("slept");
-                    return "woke";
-                }));
-        TaskHandle<Object> quick = loop.submit(() -> {
-            trail.add("quick");
-            return null;
+        java.util.concurrent.atomic.AtomicReference<TaskHandle<Object>> quick = new java.util.concurrent.atomic.AtomicReference<>();
+        TaskHandle<String> slow = loop.submitAsync(() -> {
+            var stage = loop.sleep(Duration.ofMillis(500)).thenApply(v -> {
+                trail.add("slept");
+                return "woke";
+            });
+            // queued from the loop itself, behind this step: it runs long before the sleep is due, unless the loop
+            // is blocked by the sleep
+            quick.set(loop.submit(() -> {
+                trail.add("quick");
+                return null;
+            }));
+            return stage;
         });
-        quick.join();
-        assertEquals(TaskState.RUNNING, slow.taskState(), "the async task waits without holding the loop");
-        assertEquals("woke", slow.join());
-        assertEquals(List.of("quick", "slept"), trail);
+        assertEquals("woke", slow.join(), "the async task ends with its stage");
+        quick.get().join();
+        assertEquals(List.of("quick", "slept"), trail, "the loop ran another task while the async task slept");
+        assertEquals(TaskState.SUCCEEDED, slow.taskState());
     }
 
     /** A step that holds the loop until {@code release} opens (at most 30 s), then counts itself in {@code ran}. */
@@ -294,17 +299,25 @@ class EventLoopTest {
         EventLoop watched = new EventLoop("watched", Duration.ofMillis(30), false, 4);
         try (LogCapture log = LogCapture.start()) {
             watched.submit(() -> {
-                Thread.sleep(300); // the bug the watchdog exists for
+                holdUntilLogged(log, "sleepy"); // the bug the watchdog exists for: a step that sleeps
                 return null;
             }, dev.spindle.TaskOptions.named("sleepy")).get(Duration.ofSeconds(30));
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (log.linesContaining("sleepy").isEmpty() && System.nanoTime() < until) {
-                Thread.onSpinWait();
-            }
             String text = log.text();
             assertTrue(text.contains("sleepy") && text.contains("Thread.sleep"), text);
         } finally {
             watched.shutdownNow();
+        }
+    }
+
+    /**
+     * Holds the loop (sleeping in short naps) until a line containing {@code text} was logged, at most 20 s: the
+     * watchdog reports a step only while it runs, so a fixed-length step would race a watchdog that a loaded machine
+     * schedules late.
+     */
+    private static void holdUntilLogged(LogCapture log, String text) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (log.linesContaining(text).isEmpty() && System.nanoTime() < until) {
+            Thread.sleep(20);
         }
     }
 
@@ -339,16 +352,15 @@ class EventLoopTest {
     @Test
     void theDefaultSlowStepThresholdIs100Milliseconds() throws Exception {
         try (LogCapture log = LogCapture.start()) {
+            long t0 = System.nanoTime();
             loop.submit(() -> {
-                Thread.sleep(250);
+                holdUntilLogged(log, "over-the-default");
                 return null;
             }, dev.spindle.TaskOptions.named("over-the-default")).get(Duration.ofSeconds(30));
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (log.linesContaining("over-the-default").isEmpty() && System.nanoTime() < until) {
-                Thread.onSpinWait();
-            }
             List<String> lines = log.linesContaining("over-the-default");
             assertTrue(!lines.isEmpty() && lines.get(0).contains("threshold 100 ms"), log.text());
+            assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(100),
+                    "reported only after the step held the loop for the threshold");
         }
     }
 
@@ -392,8 +404,10 @@ class EventLoopTest {
         EventLoop m = EventLoop.create("stopping");
         TaskHandle<String> pending = m.submitAsync(() -> m.sleep(Duration.ofSeconds(30)).thenApply(v -> "never"));
         AtomicBoolean fired = new AtomicBoolean();
-        m.schedule(Duration.ofMillis(50), () -> fired.set(true));
+        CountDownLatch release = holdTheLoop(m); // the timer cannot run before shutdownNow, however slow this thread is
+        m.schedule(Duration.ofMillis(1), () -> fired.set(true));
         m.shutdownNow();
+        release.countDown();
         assertThrows(TaskCancelledException.class, pending::join);
         assertTrue(m.awaitTermination(Duration.ofSeconds(30)));
         assertTrue(!fired.get(), "a pending timer does not fire after shutdownNow");
