@@ -40,7 +40,8 @@ public final class ProcessBackend implements Backend {
     static final ConfigKey<Duration> PIPELINE_AHEAD = ConfigKey.positiveDurationKey("pipelineAhead",
             "about how much work, judged by its recent tasks, may wait in a busy worker: tasks go ahead only while "
                     + "they take less than this each and the running one has not run this long; more raises "
-                    + "throughput of tiny tasks, less keeps waiting work free for an idle worker", () -> Duration.ofMillis(1));
+                    + "throughput of tiny tasks, less keeps waiting work free for an idle worker",
+            () -> Duration.ofMillis(1));
     static final ConfigKey<Boolean> FAST_START = ConfigKey.booleanKey("fastStart",
             "create and reuse the JDK's AOT cache (CDS archive before JDK 25) for faster worker starts; off by itself "
                     + "where it cannot work, e.g. with class directories on the class path", true);
