@@ -25,11 +25,18 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Pool start to first result: build a {@code process} executor with 2 workers, submit one task per worker, join both
- * ({@code close()} is outside the measurement). {@code cache=off} starts workers plainly ({@code fastStart=false});
- * {@code cache=on} uses the AOT cache, trained once in the trial's setup. The peer, {@code bareJvm}, starts one
- * child JVM running an empty {@code main} from the same jar and waits for it to exit: the floor any process pool
- * pays. Runs from the shaded jar, so the class path is one jar and the cache can work.
+ * Pool start to first result, with 2 workers ({@code close()} is outside the measurement):
+ * <ul>
+ *   <li>{@code poolToFirstResults}: build the executor, submit two tasks, join both: both workers started and
+ *       answered;</li>
+ *   <li>{@code poolToFirstResult}: build it with {@code prestart=true} (both workers start at once, as in a pool that
+ *       receives work for both), submit one task, join it: the first answer, while the other worker still starts.</li>
+ * </ul>
+ * {@code cache=off} starts workers plainly ({@code fastStart=false}); {@code cache=on} uses the AOT cache, trained once
+ * in the trial's setup. The peers are the floor any process pool pays on this machine: {@code bareJvm} starts one
+ * child JVM running an empty {@code main} from the same jar and waits for it to exit; {@code twoBareJvms} starts two
+ * at once and waits for both (two workers start together on 2 cores). Runs from the shaded jar, so the class path is
+ * one jar and the cache can work.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -70,9 +77,13 @@ public class PoolStartBenchmark {
         }
     }
 
+    private TaskExecutor pool(boolean prestart) {
+        return ProcessPools.of("process", 2, "fastStart", cache.equals("on") ? "true" : "false",
+                "cacheDir", cacheDir.toString(), "prestart", Boolean.toString(prestart));
+    }
+
     private TaskExecutor start() {
-        TaskExecutor ex = ProcessPools.of("process", 2, "fastStart", cache.equals("on") ? "true" : "false",
-                "cacheDir", cacheDir.toString());
+        TaskExecutor ex = pool(false);
         SerializableTask<Long> pid = () -> ProcessHandle.current().pid();
         TaskHandle<Long> a = ex.submit(pid);
         TaskHandle<Long> b = ex.submit(pid);
@@ -88,14 +99,35 @@ public class PoolStartBenchmark {
     }
 
     @Benchmark
+    public TaskExecutor poolToFirstResult() {
+        pool = pool(true);
+        SerializableTask<Long> pid = () -> ProcessHandle.current().pid();
+        pool.submit(pid).join();
+        return pool;
+    }
+
+    @Benchmark
     public int bareJvm() throws Exception {
         if (cache.equals("on")) {
             return 0; // the peer does not depend on the parameter: measured once, with cache=off
         }
+        return emptyJvm().waitFor();
+    }
+
+    @Benchmark
+    public int twoBareJvms() throws Exception {
+        if (cache.equals("on")) {
+            return 0;
+        }
+        Process a = emptyJvm();
+        Process b = emptyJvm();
+        return a.waitFor() + b.waitFor();
+    }
+
+    private static Process emptyJvm() throws IOException {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        Process p = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-                Empty.class.getName())).inheritIO().start();
-        return p.waitFor();
+        return new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"), Empty.class.getName()))
+                .inheritIO().start();
     }
 
     @TearDown(Level.Invocation)
