@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * write before a read through volatile/CAS operations, so either the loop sees the item or the producer sees
  * {@code SLEEPING}: no wake-up is lost, and producers of a busy loop pay nothing. A loop whose queue runs dry after a
  * burst first spins for up to {@value #IDLE_SPIN_NANOS} ns, until a run of steps waits, before it announces sleep: a
- * producer in mid-burst then neither wakes it nor shares cache lines with it step by step.
+ * producer in mid-burst then neither wakes it nor shares cache lines with it step by step. A spin that ends with only
+ * a trickle is not followed by another, and a loop serving channels does not spin.
  *
  * <p>The slow-step watchdog learns what the loop does from {@link LoopProgress}, which the loop updates twice per step
  * without a fence or a clock read, on cache lines of its own.
@@ -52,10 +53,13 @@ final class LoopRunner implements Runnable {
     private final String name;
     /** How long a loop whose queue ran dry keeps looking before it sleeps; see {@link #refilledWhileSpinning}. */
     static final long IDLE_SPIN_NANOS = 20_000;
-    private static final int PAUSES_PER_LOOK = 64; // about a microsecond between looks
+    private static final int PAUSES_PER_LOOK = 64; // about a microsecond between looks on x86 (a pause is 10-40 ns)
     /** How many waiting steps end a spin at once (see {@link #refilledWhileSpinning}). */
     static final int SPIN_BATCH = 512;
-    /** Spin only after this many steps since waking: a producer's burst, not a lone step (whose sender waits). */
+    /**
+     * Spin only after this many steps since the loop woke or last spun: a producer's burst, not a lone step (whose
+     * sender waits) nor a trickle.
+     */
     static final int SPIN_AFTER_STEPS = 16;
     private final MpscUnboundedVarHandleArrayQueue<Runnable> queue = new MpscUnboundedVarHandleArrayQueue<>(1024);
     private final PriorityQueue<LoopTimer> timers = new PriorityQueue<>(); // loop thread only
@@ -275,7 +279,7 @@ final class LoopRunner implements Runnable {
     }
 
     private void loop() {
-        long sinceWake = 0; // steps run since the loop last slept: a burst is on when there are many
+        long sinceSpin = 0; // steps run since the loop last spun or slept: a burst is on when there are many
         for (;;) {
             if (stopNow) {
                 return;
@@ -291,16 +295,19 @@ final class LoopRunner implements Runnable {
                 ran += processSelected(s, 0);
             }
             if (ran > 0) {
-                sinceWake += ran;
+                sinceSpin += ran;
                 continue;
             }
             if (stopping && queue.isEmpty()) {
                 return;
             }
-            if (sinceWake >= SPIN_AFTER_STEPS && refilledWhileSpinning()) {
-                continue;
+            if (sinceSpin >= SPIN_AFTER_STEPS && !servesChannels()) {
+                sinceSpin = 0; // a spin that finds only a trickle is not followed by another
+                if (refilledWhileSpinning()) {
+                    continue;
+                }
             }
-            sinceWake = 0;
+            sinceSpin = 0;
             progress.idle();
             WAKE.setVolatile(this, SLEEPING);
             if (!queue.isEmpty() || stopping) {
@@ -321,7 +328,8 @@ final class LoopRunner implements Runnable {
     }
 
     /**
-     * The queue ran dry after a burst (at least {@value #SPIN_AFTER_STEPS} steps since the loop woke). Rather than
+     * The queue ran dry after a burst (at least {@value #SPIN_AFTER_STEPS} steps since the loop woke or last spun; a
+     * loop serving channels never spins, see {@link #servesChannels}). Rather than
      * announce sleep (a write to the cache line every producer reads, then a park that a producer pays a system call to
      * undo), or take each new step the moment it lands (chasing the producer, so that every step's cache line moves
      * between the two processors while the producer still writes next to it), the loop pauses, reading only, until
@@ -346,6 +354,15 @@ final class LoopRunner implements Runnable {
             }
         } while (System.nanoTime() - start < IDLE_SPIN_NANOS);
         return !queue.isEmpty();
+    }
+
+    /**
+     * @return whether channels are registered: then the loop sleeps in {@code select()} at once, as Netty's does, so
+     *     that their readiness is not left waiting for a spin to end
+     */
+    private boolean servesChannels() {
+        Selector s = selector;
+        return s != null && !s.keys().isEmpty();
     }
 
     /** @return nanoseconds to the next live timer, 0 if one is due, -1 if there is none */

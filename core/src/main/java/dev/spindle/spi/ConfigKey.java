@@ -152,13 +152,17 @@ public final class ConfigKey<T> {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not a duration");
         }
-        return switch (v.substring(i).strip()) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> throw new IllegalArgumentException("unknown unit");
-        };
+        try {
+            return switch (v.substring(i).strip()) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> throw new IllegalArgumentException("unknown unit");
+            };
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("too long");
+        }
     }
 
     /** @return the key's name, e.g. {@code parallelism} */

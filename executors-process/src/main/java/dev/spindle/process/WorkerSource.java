@@ -73,7 +73,7 @@ final class WorkerSource {
     private Worker startOne() throws IOException {
         lock.lock();
         try {
-            if (stopped) { // shutdownNow() or close() came while this start waited for its turn: fork nothing
+            if (stopped) { // the pool stopped before this start forked: fork nothing (one already forking runs on)
                 throw new IOException("executor '" + spec.executorName() + "' is stopping and starts no more workers");
             }
         } finally {

@@ -311,6 +311,10 @@ class ConfigResolverTest {
         assertContains(failure("pool", Map.of("backend", "threads")),
                 "spindle.executor.pool.keepAlive='5 parsecs' (from system property)",
                 "Expected a duration such as 250ms, 2s, 1m, PT2S, or 0");
+        system.setProperty("spindle.executor.pool.keepAlive", "9999999999999999h");
+        assertContains(failure("pool", Map.of("backend", "threads")),
+                "spindle.executor.pool.keepAlive='9999999999999999h'", "too long",
+                "Expected a duration such as 250ms, 2s, 1m, PT2S, or 0");
     }
 
     @Test

@@ -404,13 +404,28 @@ class EventLoopTest {
         EventLoop m = EventLoop.create("stopping");
         TaskHandle<String> pending = m.submitAsync(() -> m.sleep(Duration.ofSeconds(30)).thenApply(v -> "never"));
         AtomicBoolean fired = new AtomicBoolean();
-        CountDownLatch release = holdTheLoop(m); // the timer cannot run before shutdownNow, however slow this thread is
-        m.schedule(Duration.ofMillis(1), () -> fired.set(true));
+        java.util.concurrent.atomic.AtomicReference<Scheduled> timer = new java.util.concurrent.atomic.AtomicReference<>();
+        CountDownLatch due = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        m.execute(() -> {
+            // on the loop thread: the timer goes straight into the loop's timer heap; the step then holds the loop
+            // until the timer is due, so that only shutdownNow stands between it and its firing
+            timer.set(m.schedule(Duration.ofMillis(1), () -> fired.set(true)));
+            try {
+                Thread.sleep(5);
+                due.countDown();
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(due.await(30, TimeUnit.SECONDS));
         m.shutdownNow();
         release.countDown();
         assertThrows(TaskCancelledException.class, pending::join);
         assertTrue(m.awaitTermination(Duration.ofSeconds(30)));
-        assertTrue(!fired.get(), "a pending timer does not fire after shutdownNow");
+        assertTrue(!fired.get(), "a due timer does not fire after shutdownNow");
+        assertTrue(!timer.get().cancel(), "shutdownNow cancelled it already");
     }
 
     @Test
