@@ -152,9 +152,21 @@ final class WorkerSource {
                     return;
                 }
             } catch (IOException | RuntimeException e) {
+                if (isStopped()) {
+                    return; // the pool stopped while this spare was about to start: nothing went wrong
+                }
                 LOG.warn("executor '{}' could not start a spare worker: {}", spec.executorName(), e.getMessage());
                 pause(Duration.ofSeconds(1)); // not a tight loop when workers cannot start
             }
+        }
+    }
+
+    private boolean isStopped() {
+        lock.lock();
+        try {
+            return stopped;
+        } finally {
+            lock.unlock();
         }
     }
 
