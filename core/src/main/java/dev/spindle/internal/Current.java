@@ -4,7 +4,9 @@ import dev.spindle.spi.TaskRun;
 
 /**
  * Which task the current thread is running. A thread that helps another task (runs it inline while joining) pushes
- * and pops frames, so the innermost task is always the current one.
+ * and pops frames, so the innermost task is always the current one. Spindle's pool threads keep it in a field of their
+ * own ({@link CurrentCarrier}), a thread started for one task in its {@link TaskThreadHolder}, other threads in a
+ * thread-local.
  */
 public final class Current {
 
@@ -27,7 +29,10 @@ public final class Current {
         if (t instanceof CurrentCarrier c) {
             return c.slots().current;
         }
-        return platformPushed || t.isVirtual() ? RUN.get() : null;
+        if (t.isVirtual()) {
+            return t.getUncaughtExceptionHandler() instanceof TaskThreadHolder h ? h.current : RUN.get();
+        }
+        return platformPushed ? RUN.get() : null;
     }
 
     /**
@@ -35,13 +40,19 @@ public final class Current {
      * @return the previous frame, to pass to {@link #pop}
      */
     public static TaskRun<?> push(TaskRun<?> run) {
-        if (Thread.currentThread() instanceof CurrentCarrier c) {
+        Thread t = Thread.currentThread();
+        if (t instanceof CurrentCarrier c) {
             CarrierSlots slots = c.slots();
             TaskRun<?> previous = slots.current;
             slots.current = run;
             return previous;
         }
-        if (!platformPushed && !Thread.currentThread().isVirtual()) {
+        if (t.isVirtual() && t.getUncaughtExceptionHandler() instanceof TaskThreadHolder h) {
+            TaskRun<?> previous = h.current;
+            h.current = run;
+            return previous;
+        }
+        if (!platformPushed && !t.isVirtual()) {
             platformPushed = true; // before the thread-local is set: see the field
         }
         TaskRun<?> previous = RUN.get();
@@ -51,8 +62,11 @@ public final class Current {
 
     /** @param previous what {@link #push} returned */
     public static void pop(TaskRun<?> previous) {
-        if (Thread.currentThread() instanceof CurrentCarrier c) {
+        Thread t = Thread.currentThread();
+        if (t instanceof CurrentCarrier c) {
             c.slots().current = previous;
+        } else if (t.isVirtual() && t.getUncaughtExceptionHandler() instanceof TaskThreadHolder h) {
+            h.current = previous;
         } else {
             RUN.set(previous); // set, not remove: the thread's next task reuses the entry
         }

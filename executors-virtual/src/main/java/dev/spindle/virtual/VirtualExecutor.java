@@ -1,5 +1,6 @@
 package dev.spindle.virtual;
 
+import dev.spindle.internal.TaskThreadHolder;
 import dev.spindle.internal.ThreadStripedCounter;
 import dev.spindle.spi.AbstractTaskExecutor;
 import dev.spindle.spi.TaskRun;
@@ -12,7 +13,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Runs each task on its own virtual thread, named {@code spindle-<executor>-task-<id>} so that thread dumps and JFR
- * show which task a thread runs.
+ * show which task a thread runs. The thread's uncaught-exception handler is Spindle's (it reports as the JVM's
+ * default does) and tells Spindle which task the thread runs: a task should not replace it, or
+ * {@code Cancellation.check()} stops seeing that task.
  *
  * <p>With a concurrency limit, tasks beyond it wait in a queue as plain objects: no thread, virtual or carrier, is
  * held for them, and cancelling one takes it out of the running at once. The limit is never exceeded: a task gets a
@@ -87,7 +90,8 @@ public final class VirtualExecutor extends AbstractTaskExecutor {
     private void start(TaskRun<?> run) {
         threadsStarted.increment();
         try {
-            Thread.ofVirtual().name(threadNamePrefix + run.id()).start(new Body(run));
+            Body body = new Body(run);
+            Thread.ofVirtual().name(threadNamePrefix + run.id()).uncaughtExceptionHandler(body).start(body);
         } catch (RuntimeException | Error e) {
             if (limit != Integer.MAX_VALUE) {
                 running.decrementAndGet();
@@ -98,8 +102,12 @@ public final class VirtualExecutor extends AbstractTaskExecutor {
         }
     }
 
-    /** What a task's virtual thread runs: the task, then the slot and thread accounting. Holds only the task. */
-    private static final class Body implements Runnable {
+    /**
+     * What a task's virtual thread runs: the task, then the slot and thread accounting. Holds only the task; as the
+     * thread's uncaught-exception handler it also tells {@code Cancellation} and task groups which task the thread
+     * runs, without a thread-local (see {@link TaskThreadHolder}).
+     */
+    private static final class Body extends TaskThreadHolder implements Runnable {
         private final TaskRun<?> run;
 
         Body(TaskRun<?> run) {

@@ -1,8 +1,10 @@
 package dev.spindle.virtual;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.spindle.Cancellation;
 import dev.spindle.Spindle;
 import dev.spindle.TaskExecutor;
 import dev.spindle.TaskGroup;
@@ -34,6 +36,42 @@ class VirtualExecutorTest {
             h.join();
             assertTrue(seen.get().isVirtual());
             assertEquals("spindle-io-task-" + h.id(), seen.get().getName());
+        }
+    }
+
+    @Test
+    void aTaskSeesItselfAndItsCancellationOnItsThreadAndTheThreadReportsLikeTheDefault() throws Exception {
+        try (TaskExecutor ex = Spindle.builder("self").backend("virtual").build()) {
+            CountDownLatch running = new CountDownLatch(1);
+            AtomicReference<Object> seen = new AtomicReference<>();
+            TaskHandle<Boolean> h = ex.submit(() -> {
+                seen.set(dev.spindle.spi.TaskRun.current());
+                running.countDown();
+                while (!Cancellation.isCancelled()) { // the task's own cancellation, found without a thread-local
+                    Thread.onSpinWait();
+                }
+                return true;
+            });
+            assertTrue(running.await(30, TimeUnit.SECONDS));
+            assertSame(h, seen.get(), "TaskRun.current() on the task's thread is the task");
+            h.cancel();
+            assertEquals(TaskState.CANCELLED, h.taskState());
+
+            // the thread's handler (Spindle's) reports an uncaught error as the JVM's default would: to the default
+            Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+            List<Throwable> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread.setDefaultUncaughtExceptionHandler((t, e) -> reported.add(e));
+            try {
+                IllegalStateException boom = new IllegalStateException("boom");
+                ex.submit(() -> {
+                    Thread t = Thread.currentThread();
+                    t.getUncaughtExceptionHandler().uncaughtException(t, boom);
+                    return null;
+                }).join();
+                assertEquals(List.of(boom), reported);
+            } finally {
+                Thread.setDefaultUncaughtExceptionHandler(before);
+            }
         }
     }
 
