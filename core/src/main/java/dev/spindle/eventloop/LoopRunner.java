@@ -302,13 +302,11 @@ final class LoopRunner implements Runnable {
             if (stopping && queue.isEmpty()) {
                 return;
             }
-            if (sinceSpin >= SPIN_AFTER_STEPS && !servesChannels()) {
-                sinceSpin = 0; // a spin that finds only a trickle is not followed by another
-                if (refilledWhileSpinning()) {
-                    continue;
-                }
+            boolean burst = sinceSpin >= SPIN_AFTER_STEPS;
+            sinceSpin = 0; // counted afresh: a spin that finds only a trickle is not followed by another
+            if (burst && !servesChannels() && refilledWhileSpinning()) {
+                continue;
             }
-            sinceSpin = 0;
             progress.idle();
             WAKE.setVolatile(this, SLEEPING);
             if (!queue.isEmpty() || stopping) {

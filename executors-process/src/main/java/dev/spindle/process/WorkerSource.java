@@ -71,13 +71,8 @@ final class WorkerSource {
     }
 
     private Worker startOne() throws IOException {
-        lock.lock();
-        try {
-            if (stopped) { // the pool stopped before this start forked: fork nothing (one already forking runs on)
-                throw new IOException("executor '" + spec.executorName() + "' is stopping and starts no more workers");
-            }
-        } finally {
-            lock.unlock();
+        if (isStopped()) { // the pool stopped before this start forked: fork nothing (one already forking runs on)
+            throw new IOException("executor '" + spec.executorName() + "' is stopping and starts no more workers");
         }
         try {
             Worker w = Worker.start(spec.executorName() + "-worker-" + started.incrementAndGet(), spec);
