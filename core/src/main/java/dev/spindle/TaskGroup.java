@@ -167,7 +167,7 @@ public final class TaskGroup implements AutoCloseable {
      * (the group needs them for {@link #tasks()} and for helping anyway) instead of the linked list a plain node
      * keeps, so a task's start and exit touch no shared list.
      */
-    private final class Scope extends CancelScope implements RunListener {
+    private final class Scope extends CancelScope.WithDeadline implements RunListener {
         private TaskRun<?>[] runs; // guarded by lockChildren()
         private volatile int size; // written under lockChildren()
 

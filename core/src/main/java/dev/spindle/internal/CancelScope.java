@@ -28,7 +28,6 @@ public class CancelScope {
     private static final VarHandle REASON;
     private static final VarHandle LOCK;
     private static final VarHandle SOLE;
-    private static final VarHandle DEADLINE;
 
     static {
         try {
@@ -36,7 +35,6 @@ public class CancelScope {
             REASON = l.findVarHandle(CancelScope.class, "reason", CancelReason.class);
             LOCK = l.findVarHandle(CancelScope.class, "childLock", int.class);
             SOLE = l.findVarHandle(CancelScope.class, "soleChild", CancelScope.class);
-            DEADLINE = l.findVarHandle(CancelScope.class, "deadlineNanos", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -44,7 +42,6 @@ public class CancelScope {
 
     private final CancelScope parent;
     private volatile CancelReason reason;
-    private volatile long deadlineNanos = NO_DEADLINE; // System.nanoTime() based
     @SuppressWarnings("unused") // accessed through LOCK
     private volatile int childLock;
     private volatile CancelScope soleChild; // one child kept outside the list: adopted by one CAS, released by a store
@@ -136,31 +133,60 @@ public class CancelScope {
     }
 
     /**
-     * Tightens this node's own deadline.
-     *
-     * @param nanos a {@link System#nanoTime()} instant
+     * @return this node's own deadline (a {@link System#nanoTime()} instant), or {@link #NO_DEADLINE}; a plain node
+     *     has none (a node that can have one keeps it: a task in its rarely used part, a group in a
+     *     {@link WithDeadline} node, so that the many nodes without one do not carry the field)
      */
-    public final void tightenDeadline(long nanos) {
-        long current;
-        while (nanos < (current = deadlineNanos)) {
-            if (DEADLINE.compareAndSet(this, current, nanos)) {
-                return;
-            }
-        }
-    }
-
-    /** @return this node's own deadline, or {@link #NO_DEADLINE} */
-    public final long ownDeadlineNanos() {
-        return deadlineNanos;
+    public long ownDeadlineNanos() {
+        return NO_DEADLINE;
     }
 
     /** @return the tightest deadline on the path to the root, or {@link #NO_DEADLINE} */
-    public long effectiveDeadlineNanos() {
+    public final long effectiveDeadlineNanos() {
         long d = NO_DEADLINE;
         for (CancelScope s = this; s != null; s = s.parent) {
-            d = Math.min(d, s.deadlineNanos);
+            d = Math.min(d, s.ownDeadlineNanos());
         }
         return d;
+    }
+
+    /** A node whose own deadline can be tightened while it lives (a task group's timeout). */
+    public static class WithDeadline extends CancelScope {
+        private static final VarHandle DEADLINE;
+
+        static {
+            try {
+                DEADLINE = MethodHandles.lookup().findVarHandle(WithDeadline.class, "deadlineNanos", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private volatile long deadlineNanos = NO_DEADLINE; // System.nanoTime() based
+
+        /** @param parent the enclosing node, or {@code null} for a root */
+        protected WithDeadline(CancelScope parent) {
+            super(parent);
+        }
+
+        /**
+         * Tightens this node's own deadline; a later one is ignored.
+         *
+         * @param nanos a {@link System#nanoTime()} instant
+         */
+        public final void tightenDeadline(long nanos) {
+            long current;
+            while (nanos < (current = deadlineNanos)) {
+                if (DEADLINE.compareAndSet(this, current, nanos)) {
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public final long ownDeadlineNanos() {
+            return deadlineNanos;
+        }
     }
 
     /** Takes the spin lock that guards this node's own child bookkeeping; held for a few field writes only. */

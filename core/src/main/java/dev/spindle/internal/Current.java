@@ -5,8 +5,9 @@ import dev.spindle.spi.TaskRun;
 /**
  * Which task the current thread is running. A thread that helps another task (runs it inline while joining) pushes
  * and pops frames, so the innermost task is always the current one. Spindle's pool threads keep it in a field of their
- * own ({@link CurrentCarrier}), a thread started for one task in its {@link TaskThreadHolder}, other threads in a
- * thread-local.
+ * own ({@link CurrentCarrier}), a thread started for one task in that task (the thread's uncaught-exception handler,
+ * see {@link TaskRun#innermostOnItsThread()}: no thread-local, whose map a new thread would allocate on first use),
+ * other threads in a thread-local.
  */
 public final class Current {
 
@@ -30,7 +31,7 @@ public final class Current {
             return c.slots().current;
         }
         if (t.isVirtual()) {
-            return t.getUncaughtExceptionHandler() instanceof TaskThreadHolder h ? h.current : RUN.get();
+            return t.getUncaughtExceptionHandler() instanceof TaskRun<?> own ? own.innermostOnItsThread() : RUN.get();
         }
         return platformPushed ? RUN.get() : null;
     }
@@ -47,9 +48,9 @@ public final class Current {
             slots.current = run;
             return previous;
         }
-        if (t.isVirtual() && t.getUncaughtExceptionHandler() instanceof TaskThreadHolder h) {
-            TaskRun<?> previous = h.current;
-            h.current = run;
+        if (t.isVirtual() && t.getUncaughtExceptionHandler() instanceof TaskRun<?> own) {
+            TaskRun<?> previous = own.innermostOnItsThread();
+            own.innermostOnItsThread(run);
             return previous;
         }
         if (!platformPushed && !t.isVirtual()) {
@@ -65,8 +66,8 @@ public final class Current {
         Thread t = Thread.currentThread();
         if (t instanceof CurrentCarrier c) {
             c.slots().current = previous;
-        } else if (t.isVirtual() && t.getUncaughtExceptionHandler() instanceof TaskThreadHolder h) {
-            h.current = previous;
+        } else if (t.isVirtual() && t.getUncaughtExceptionHandler() instanceof TaskRun<?> own) {
+            own.innermostOnItsThread(previous);
         } else {
             RUN.set(previous); // set, not remove: the thread's next task reuses the entry
         }

@@ -49,6 +49,8 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
 
     private final String name;
     private final String backend;
+    /** Each task runs on a thread started for it (see the three-argument constructor); read by {@link TaskRun#run}. */
+    final boolean threadPerTask;
     private final StatsRecorder recorder = new StatsRecorder();
     private final CancelScope root = CancelScope.newRoot();
     private final ConcurrentLinkedQueue<TaskRun<?>> unobserved = new ConcurrentLinkedQueue<>();
@@ -74,8 +76,30 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
      * @param backend the backend's name
      */
     protected AbstractTaskExecutor(String name, String backend) {
+        this(name, backend, false);
+    }
+
+    /**
+     * @param name the executor's name
+     * @param backend the backend's name
+     * @param threadPerTask whether {@link #dispatch} starts a thread for each task, with the task as the thread's
+     *     {@code Runnable} and uncaught-exception handler: {@link Current} then finds the task through the handler
+     *     (no thread-local), and {@link #ownThreadEnding} is called on the thread as its work ends
+     */
+    protected AbstractTaskExecutor(String name, String backend, boolean threadPerTask) {
         this.name = Objects.requireNonNull(name, "name");
         this.backend = Objects.requireNonNull(backend, "backend");
+        this.threadPerTask = threadPerTask;
+    }
+
+    /**
+     * For an executor made with {@code threadPerTask}: called on the thread started for {@code run} as the last
+     * thing it does for the task, after the task's code and its exit (or at once, if the task was cancelled before
+     * the thread got to it). Default: nothing.
+     *
+     * @param run the task the thread was started for
+     */
+    protected void ownThreadEnding(TaskRun<?> run) {
     }
 
     // ---------------------------------------------------------------- the backend's part

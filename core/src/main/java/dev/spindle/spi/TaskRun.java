@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  *
  * @param <T> the result type
  */
-public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runnable {
+public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runnable, Thread.UncaughtExceptionHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskRun.class);
     private static final AtomicLong IDS = new AtomicLong();
@@ -70,6 +70,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
     private static final int INTERRUPTING = 1;
     private static final int INTERRUPTED = 2;
     private static final int EXITED = 3;
+    /** Shielded once; each nested shield adds one (only the runner writes {@code phase} while it is shielded). */
     private static final int SHIELDED = 4;
 
     private static final VarHandle STATE;
@@ -106,18 +107,23 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
     private final long id = nextId();
     private final AbstractTaskExecutor executor;
     private final boolean timed; // latencies recorded: a sampled task, a JFR event wanted, or a time limit
-    private volatile boolean exited;
-    private Task<?> task; // cleared on exit so a finished handle does not keep its closure alive
+    /**
+     * The code, until the task has exited: cleared (a volatile store) as the last step of the exit, so that a
+     * finished handle does not keep its closure alive, and {@code null} is what says the task has exited.
+     */
+    private volatile Task<?> task;
     private final boolean async; // the task returns a CompletionStage and the task ends when it completes
 
     private volatile int state;
-    private volatile int phase;
+    private volatile int phase; // IDLE, INTERRUPTING, INTERRUPTED, EXITED, or SHIELDED + nesting - 1
     private volatile Thread runner;
     private Object outcome; // the value (published by the CAS to SUCCEEDED) or the failure (by the CAS to FAILED)
-    private boolean started; // its code was reached (the claim succeeded); touched by the runner, read at exit
-    private int shieldDepth; // touched only by the runner thread
-    private boolean cancelTransitioned; // written by the thread that won the reason CAS, read by it in cancel()
     private volatile boolean observed;
+    /**
+     * On a thread started for this task alone (whose uncaught-exception handler is this task): the innermost task
+     * running on that thread, this one or one it helps; read and written by that thread only. See {@link Current}.
+     */
+    private TaskRun<?> onItsThread;
     private Object backendData; // release/acquire: set once, before or after the task is published
     /**
      * What most tasks never need, kept aside so that a plain task stays small: made in the constructor for a task
@@ -138,6 +144,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
         }
 
         String name; // set before the task is published
+        long deadlineNanos = NO_DEADLINE; // the task's own deadline; set before the task is published
         RunListener listener; // a listener that is not the parent; set before the task is published
         long submitNanos; // timed tasks: set before the task is published
         long startNanos; // timed tasks: written by the runner, read at exit
@@ -165,11 +172,14 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
             extras = x;
         }
         if (limited) {
-            long deadline = deadlineOf(options);
-            if (deadline != NO_DEADLINE) {
-                tightenDeadline(deadline);
-            }
+            extras.deadlineNanos = deadlineOf(options);
         }
+    }
+
+    @Override
+    public long ownDeadlineNanos() {
+        Extras x = extras;
+        return x == null ? NO_DEADLINE : x.deadlineNanos;
     }
 
     private long deadlineOf(TaskOptions options) {
@@ -235,8 +245,30 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
 
     // ---------------------------------------------------------------- running
 
+    /**
+     * Runs the task's code on the current thread, unless it already started or was cancelled. On a thread started
+     * for this task alone (its uncaught-exception handler is this task), the executor then hears that the thread's
+     * work is over.
+     */
     @Override
     public void run() {
+        AbstractTaskExecutor ex = executor;
+        if (!ex.threadPerTask) {
+            claimAndRun(ex);
+            return;
+        }
+        // read before the code runs: code that replaced its thread's handler must not stop the thread being counted
+        boolean ownThread = Thread.currentThread().getUncaughtExceptionHandler() == this;
+        try {
+            claimAndRun(ex);
+        } finally {
+            if (ownThread) {
+                ex.ownThreadEnding(this);
+            }
+        }
+    }
+
+    private void claimAndRun(AbstractTaskExecutor ex) {
         // The state CAS is the claim: a joiner running this task inline and the queued copy may call run() at once.
         if (state != PENDING || !STATE.compareAndSet(this, PENDING, RUNNING)) {
             return;
@@ -244,8 +276,6 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
         // Published before the cancellation check below; a canceller that moved RUNNING to CANCELLED reads it after
         // its own write of the reason, so either it sees this thread (and interrupts it) or we see the reason.
         runner = Thread.currentThread();
-        AbstractTaskExecutor ex = executor;
-        started = true;
         CarrierSlots mine = ex.workerCounters();
         if (mine != null) {
             mine.started();
@@ -288,8 +318,34 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
             while (state == RUNNING) {
                 Thread.onSpinWait();
             }
-            exit();
+            exit(true);
         }
+    }
+
+    /**
+     * As this task's thread's uncaught-exception handler (a thread started for this task alone): what the JVM does
+     * without one, the default handler if set, else the thread group's report.
+     */
+    @Override
+    public void uncaughtException(Thread t, Throwable e) {
+        Thread.UncaughtExceptionHandler d = Thread.getDefaultUncaughtExceptionHandler();
+        if (d != null) {
+            d.uncaughtException(t, e);
+        } else {
+            t.getThreadGroup().uncaughtException(t, e);
+        }
+    }
+
+    /**
+     * @return on the thread started for this task alone, the innermost task running there; for {@link Current} only
+     */
+    public TaskRun<?> innermostOnItsThread() {
+        return onItsThread;
+    }
+
+    /** @param run the innermost task now running on the thread started for this task; for {@link Current} only */
+    public void innermostOnItsThread(TaskRun<?> run) {
+        onItsThread = run;
     }
 
     private void awaitStage(Object out) {
@@ -387,7 +443,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
                 extras().lateFailure = thrown; // the cancellation came first: its consequence, kept as suppressed
             }
         }
-        exit();
+        exit(true);
     }
 
     private void warnSwallowedCancellation() {
@@ -401,10 +457,9 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
                 + "Cancellation.check() in long loops.", describe(), r == null ? "unknown reason" : r.message());
     }
 
-    private void exit() {
+    /** @param started whether its code was reached (the claim succeeded), rather than cancelled while pending */
+    private void exit(boolean started) {
         cancelTimer();
-        task = null;
-        boolean started = this.started;
         long ran = 0;
         if (timed && started) {
             ran = System.nanoTime() - extras.startNanos;
@@ -439,7 +494,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
             }
         }
         executor.runExited(this); // counted before joiners wake, so a joiner reads stats that include this task
-        exited = true; // volatile write, then volatile reads of extras and exit: pairs with exitFuture()
+        task = null; // volatile write (now it has exited), then volatile reads of extras and exit: pairs with exitFuture()
         x = extras;
         CompletableFuture<Void> cf = x == null ? null : x.exit;
         if (cf != null) {
@@ -459,18 +514,15 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
 
     @Override
     protected void onCancel(CancelReason why) {
-        cancelTransitioned = false;
         for (;;) {
             int s = state;
             if (s == PENDING) {
                 if (STATE.compareAndSet(this, PENDING, CANCELLED)) {
-                    cancelTransitioned = true;
-                    executor.deliver(this::exit); // its code never runs; a backend that dequeues it does nothing
+                    executor.deliver(() -> exit(false)); // its code never runs; a backend that dequeues it does nothing
                     return;
                 }
             } else if (s == RUNNING) {
                 if (STATE.compareAndSet(this, RUNNING, CANCELLED)) {
-                    cancelTransitioned = true;
                     if (executor.interruptsOnCancel()) {
                         interruptRunner();
                     }
@@ -500,7 +552,9 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
 
     @Override
     public boolean cancel() {
-        return cancel(CancelReason.requested("cancel() was called on its handle")) && cancelTransitioned;
+        // Whoever sets the reason runs onCancel, and only onCancel moves a task to CANCELLED: if this call set the
+        // reason and the task is CANCELLED now, this call cancelled it (else it had finished already).
+        return cancel(CancelReason.requested("cancel() was called on its handle")) && state == CANCELLED;
     }
 
     /** @return the task whose code runs on the current thread, or {@code null} */
@@ -510,16 +564,17 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
 
     /** @return whether the current code of this task runs inside {@code Cancellation.shielded} */
     public boolean isShielded() {
-        return shieldDepth > 0;
+        return phase >= SHIELDED;
     }
 
     /** Enters a shielded region on the runner thread: cancellation is deferred until the matching exit. */
     public void enterShield() {
-        if (shieldDepth++ > 0) {
-            return;
-        }
         for (;;) {
             int p = phase;
+            if (p >= SHIELDED) {
+                PHASE.setOpaque(this, p + 1); // nested: no canceller writes phase unless it reads IDLE
+                return;
+            }
             if (p == IDLE && PHASE.compareAndSet(this, IDLE, SHIELDED)) {
                 return;
             }
@@ -534,7 +589,9 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
 
     /** Leaves a shielded region; delivers a cancellation that arrived meanwhile. */
     public void exitShield() {
-        if (--shieldDepth > 0) {
+        int p = phase;
+        if (p > SHIELDED) {
+            PHASE.setOpaque(this, p - 1);
             return;
         }
         phase = IDLE;
@@ -545,7 +602,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
 
     /** @return whether cancellation applies to the code now running: requested and not shielded */
     public boolean cancellationApplies() {
-        return isCancelRequested() && shieldDepth == 0;
+        return isCancelRequested() && phase < SHIELDED;
     }
 
     /**
@@ -627,7 +684,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
 
     /** @return whether the task's code has finished (or will never run) and everyone was told */
     public boolean hasExited() {
-        return exited;
+        return task == null;
     }
 
     /** @return a future completed once the task has exited */
@@ -640,7 +697,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
                 cf = x.exit;
             }
         }
-        if (exited) {
+        if (task == null) {
             cf.complete(null); // the exit may have read exit before our CAS: complete it ourselves
         }
         return cf;
@@ -713,7 +770,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
 
     @Override
     public T join() {
-        if (state != CANCELLED && !exited) {
+        if (state != CANCELLED && task != null) {
             if (BlockingGuard.forbidden()) {
                 BlockingGuard.check("join() of " + describe());
             }
@@ -751,7 +808,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
 
     @Override
     public T get(Duration timeout) throws TimeoutException {
-        if (state != CANCELLED && !exited) {
+        if (state != CANCELLED && task != null) {
             if (BlockingGuard.forbidden()) {
                 BlockingGuard.check("get(" + timeout + ") of " + describe());
             }
@@ -772,7 +829,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
 
     @Override
     public T get() throws InterruptedException, ExecutionException {
-        if (state != CANCELLED && !exited) {
+        if (state != CANCELLED && task != null) {
             if (BlockingGuard.forbidden()) {
                 BlockingGuard.check("get() of " + describe());
             }
@@ -783,7 +840,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
 
     @Override
     public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
-        if (state != CANCELLED && !exited) {
+        if (state != CANCELLED && task != null) {
             if (BlockingGuard.forbidden()) {
                 BlockingGuard.check("get(timeout) of " + describe());
             }

@@ -1,6 +1,5 @@
 package dev.spindle.virtual;
 
-import dev.spindle.internal.TaskThreadHolder;
 import dev.spindle.internal.ThreadStripedCounter;
 import dev.spindle.spi.AbstractTaskExecutor;
 import dev.spindle.spi.TaskRun;
@@ -13,8 +12,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Runs each task on its own virtual thread, named {@code spindle-<executor>-task-<id>} so that thread dumps and JFR
- * show which task a thread runs. The thread's uncaught-exception handler is Spindle's (it reports as the JVM's
- * default does) and tells Spindle which task the thread runs: a task should not replace it, or
+ * show which task a thread runs. The task itself is the thread's {@code Runnable} and its uncaught-exception handler
+ * (which reports as the JVM's default does): no other object per task, and Spindle finds the thread's task through
+ * the handler, without a thread-local. A task should not replace its thread's handler, or
  * {@code Cancellation.check()} stops seeing that task.
  *
  * <p>With a concurrency limit, tasks beyond it wait in a queue as plain objects: no thread, virtual or carrier, is
@@ -43,7 +43,7 @@ public final class VirtualExecutor extends AbstractTaskExecutor {
      * @param maxConcurrency the most tasks running at once; 0 for no limit
      */
     public VirtualExecutor(String name, int maxConcurrency) {
-        super(name, "virtual");
+        super(name, "virtual", true);
         if (maxConcurrency < 0) {
             throw new IllegalArgumentException("maxConcurrency is " + maxConcurrency
                     + "; expected 0 (no limit) or a positive number");
@@ -90,8 +90,7 @@ public final class VirtualExecutor extends AbstractTaskExecutor {
     private void start(TaskRun<?> run) {
         threadsStarted.increment();
         try {
-            Body body = new Body(run);
-            Thread.ofVirtual().name(threadNamePrefix + run.id()).uncaughtExceptionHandler(body).start(body);
+            Thread.ofVirtual().name(threadNamePrefix + run.id()).uncaughtExceptionHandler(run).start(run);
         } catch (RuntimeException | Error e) {
             if (limit != Integer.MAX_VALUE) {
                 running.decrementAndGet();
@@ -102,33 +101,16 @@ public final class VirtualExecutor extends AbstractTaskExecutor {
         }
     }
 
-    /**
-     * What a task's virtual thread runs: the task, then the slot and thread accounting. Holds only the task; as the
-     * thread's uncaught-exception handler it also tells {@code Cancellation} and task groups which task the thread
-     * runs, without a thread-local (see {@link TaskThreadHolder}).
-     */
-    private static final class Body extends TaskThreadHolder implements Runnable {
-        private final TaskRun<?> run;
-
-        Body(TaskRun<?> run) {
-            this.run = run;
-        }
-
-        @Override
-        public void run() {
-            VirtualExecutor ex = (VirtualExecutor) run.executor();
-            try {
-                run.run();
-            } finally {
-                try {
-                    if (ex.limit != Integer.MAX_VALUE) {
-                        ex.running.decrementAndGet();
-                        ex.drain();
-                    }
-                } finally {
-                    ex.threadEnded();
-                }
+    /** On a task's thread, after the task: gives back its slot (starting a waiting task) and counts the thread gone. */
+    @Override
+    protected void ownThreadEnding(TaskRun<?> run) {
+        try {
+            if (limit != Integer.MAX_VALUE) {
+                running.decrementAndGet();
+                drain();
             }
+        } finally {
+            threadEnded();
         }
     }
 

@@ -76,6 +76,24 @@ class VirtualExecutorTest {
     }
 
     @Test
+    void aTaskThatReplacesItsThreadsHandlerStillGivesBackItsSlotAndItsThread() throws Exception {
+        VirtualExecutor ex = (VirtualExecutor) Spindle.builder("own-handler").backend("virtual")
+                .set("maxConcurrency", "1").build();
+        try {
+            for (int i = 0; i < 3; i++) { // with one slot, the second and third run only if the first gave it back
+                ex.submit(() -> {
+                    Thread.currentThread().setUncaughtExceptionHandler((t, e) -> { });
+                    return null;
+                }).get(Duration.ofSeconds(30));
+            }
+        } finally {
+            ex.close();
+        }
+        assertTrue(ex.awaitTermination(Duration.ofSeconds(30)));
+        assertEquals(0, ex.liveThreads(), "every task's thread was counted as gone");
+    }
+
+    @Test
     void tenThousandConcurrentWaitsNeedNoThreadPool() throws Exception {
         int n = 10_000;
         CountDownLatch allWaiting = new CountDownLatch(n);
