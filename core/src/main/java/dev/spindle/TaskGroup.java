@@ -163,13 +163,21 @@ public final class TaskGroup implements AutoCloseable {
     }
 
     /**
-     * The group's node in the cancellation tree. Its children are the group's tasks, kept in an array in fork order
-     * (the group needs them for {@link #tasks()} and for helping anyway) instead of the linked list a plain node
+     * The group's node in the cancellation tree. Its children are the group's tasks, kept in fork order (the group
+     * needs them for {@link #tasks()}, for cancelling and for helping anyway) instead of the linked list a plain node
      * keeps, so a task's start and exit touch no shared list.
+     *
+     * <p>A fork takes its index with the CAS that counts it in {@link #forks} and stores its task there, with no lock:
+     * the forking thread writes nothing on this object, whose first cache line every exit reads. Slots live in
+     * segments that are never copied (segment k holds {@code 4 << k} slots), so a store never lands in an array that a
+     * grown copy has replaced. A slot is {@code null} between its fork's CAS and the store; readers stop or skip there.
+     * Cancellation misses no task: the store is volatile and is followed by the fork's read of {@code reason}, while a
+     * canceller writes {@code reason} before it reads the slots.
      */
     private final class Scope extends CancelScope.WithDeadline implements RunListener {
-        private TaskRun<?>[] runs; // guarded by lockChildren()
-        private volatile int size; // written under lockChildren()
+        private static final int SEGMENTS = 29; // 4 << 28 slots: more than FORKED
+        private final TaskRun<?>[] first = new TaskRun<?>[4]; // slots 0-3: most groups need no other
+        private volatile TaskRun<?>[][] more; // segment k >= 1 at index k; made by the first fork past slot 3
 
         Scope(CancelScope parent) {
             super(parent);
@@ -181,47 +189,61 @@ public final class TaskGroup implements AutoCloseable {
                 super.adopt(child);
                 return;
             }
-            lockChildren();
-            try {
-                TaskRun<?>[] a = runs;
-                int n = size;
-                if (a == null) {
-                    a = runs = new TaskRun<?>[4];
-                } else if (n == a.length) {
-                    a = runs = Arrays.copyOf(a, n * 2);
-                }
-                a[n] = run;
-                size = n + 1;
-            } finally {
-                unlockChildren();
-            }
+            int index = countFork();
+            SLOT.setVolatile(segmentFor(index, true), offsetOf(index), run); // then attachToParent reads reason
             Waiters w = waiters;
             if (w != null) {
                 w.signalAll(); // a helping joiner may want to run it
             }
         }
 
+        /** @return the segment holding slot {@code index}, made now if {@code make}, else {@code null} if missing */
+        private TaskRun<?>[] segmentFor(int index, boolean make) {
+            if (index < 4) {
+                return first;
+            }
+            int k = segmentOf(index);
+            TaskRun<?>[][] dir = more;
+            if (dir == null) {
+                if (!make) {
+                    return null;
+                }
+                dir = new TaskRun<?>[SEGMENTS][];
+                if (!MORE.compareAndSet(this, null, dir)) {
+                    dir = more;
+                }
+            }
+            TaskRun<?>[] seg = (TaskRun<?>[]) SEGMENT.getVolatile(dir, k);
+            if (seg == null && make) {
+                seg = new TaskRun<?>[4 << k];
+                TaskRun<?>[] won = (TaskRun<?>[]) SEGMENT.compareAndExchange(dir, k, null, seg);
+                if (won != null) {
+                    seg = won;
+                }
+            }
+            return seg;
+        }
+
+        /** @return the task in slot {@code index}, or {@code null} if its fork has not stored it yet */
+        TaskRun<?> slot(int index) {
+            TaskRun<?>[] seg = segmentFor(index, false);
+            return seg == null ? null : (TaskRun<?>) SLOT.getVolatile(seg, offsetOf(index));
+        }
+
         @Override
         protected void release(CancelScope child) {
             if (!(child instanceof TaskRun<?>)) {
                 super.release(child);
-            } // a task stays in the array: the group reports on it
+            } // a task stays in its slot: the group reports on it
         }
 
         @Override
         protected void cancelChildren(CancelReason why) {
-            TaskRun<?>[] a;
-            int n;
-            lockChildren();
-            try {
-                a = runs;
-                n = size;
-            } finally {
-                unlockChildren();
-            }
+            int n = forks & FORKED; // read after reason was set: a fork not counted here sees the reason
             for (int i = 0; i < n; i++) {
-                if (!a[i].isDone()) {
-                    a[i].cancel(why);
+                TaskRun<?> run = slot(i);
+                if (run != null && !run.isDone()) { // null: that fork stores its task, then sees the reason
+                    run.cancel(why);
                 }
             }
             super.cancelChildren(why);
@@ -232,16 +254,20 @@ public final class TaskGroup implements AutoCloseable {
             childExited(run);
         }
 
+        /** @return the tasks stored so far, in fork order */
         TaskRun<?>[] snapshot() {
-            lockChildren();
-            try {
-                return runs == null ? new TaskRun<?>[0] : Arrays.copyOf(runs, size);
-            } finally {
-                unlockChildren();
+            int n = forks & FORKED;
+            List<TaskRun<?>> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                TaskRun<?> run = slot(i);
+                if (run != null) {
+                    out.add(run);
+                }
             }
+            return out.toArray(new TaskRun<?>[0]);
         }
 
-        /** Guards the group's failure lists too (rarely taken: failures only). */
+        /** Guards the group's failure lists (rarely taken: failures only). */
         void lock() {
             lockChildren();
         }
@@ -249,16 +275,28 @@ public final class TaskGroup implements AutoCloseable {
         void unlock() {
             unlockChildren();
         }
+    }
 
-        /** @return the array as it is now; entries below {@link #size} never change, a grown array is a copy */
-        TaskRun<?>[] array() {
-            lockChildren();
-            try {
-                return runs;
-            } finally {
-                unlockChildren();
-            }
+    private static final VarHandle MORE;
+    private static final VarHandle SEGMENT = MethodHandles.arrayElementVarHandle(TaskRun[][].class);
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(TaskRun[].class);
+
+    static {
+        try {
+            MORE = MethodHandles.lookup().findVarHandle(Scope.class, "more", TaskRun[][].class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
         }
+    }
+
+    /** @return the segment of slot {@code index} (4 or more): segment k starts at slot {@code 4 * (2^k - 1)} */
+    static int segmentOf(int index) {
+        return 31 - Integer.numberOfLeadingZeros((index >> 2) + 1);
+    }
+
+    /** @return where slot {@code index} sits in its segment */
+    static int offsetOf(int index) {
+        return index < 4 ? index : index - 4 * ((1 << segmentOf(index)) - 1);
     }
 
     private TaskGroup(AbstractTaskExecutor executor, GroupPolicy policy) {
@@ -369,28 +407,37 @@ public final class TaskGroup implements AutoCloseable {
      */
     public <T> TaskHandle<T> fork(Task<T> task, TaskOptions options) {
         Objects.requireNonNull(task, "task");
+        checkForkable(forks); // early, before a task is made; the count is taken (and checked again) as it is adopted
+        return executor.start(task, options, scope, scope); // the scope counts the task and adopts it
+    }
+
+    private void checkForkable(int s) {
+        if ((s & CLOSED) != 0) {
+            throw new IllegalStateException("group '" + name() + "' is closed: its join() or close() has returned, "
+                    + "so it accepts no more tasks; open a new group");
+        }
+        if ((s & FORKED) == FORKED) {
+            throw new IllegalStateException("group '" + name() + "' has forked " + FORKED + " tasks, the most one "
+                    + "group can track; spread the work over several groups, or use map()");
+        }
+    }
+
+    /**
+     * Counts a fork; called as its task is adopted, before it can start.
+     *
+     * @return the task's index in fork order
+     * @throws IllegalStateException if the group is closed or full (the task is then never started)
+     */
+    private int countFork() {
         for (;;) {
             int s = forks;
-            if ((s & CLOSED) != 0) {
-                throw new IllegalStateException("group '" + name() + "' is closed: its join() or close() has returned, "
-                        + "so it accepts no more tasks; open a new group");
-            }
-            if ((s & FORKED) == FORKED) {
-                throw new IllegalStateException("group '" + name() + "' has forked " + FORKED + " tasks, the most one "
-                        + "group can track; spread the work over several groups, or use map()");
-            }
+            checkForkable(s);
             if (FORKS.weakCompareAndSet(this, s, s + 1)) {
                 if (s == CELLS_AFTER && cells == null) {
                     makeCells();
                 }
-                break;
+                return s;
             }
-        }
-        try {
-            return executor.start(task, options, scope, scope); // the scope adopts the task into the array
-        } catch (RuntimeException | Error e) {
-            oneLess(); // never started, so it will not exit
-            throw e;
         }
     }
 
@@ -440,7 +487,7 @@ public final class TaskGroup implements AutoCloseable {
             }
             case QUORUM -> {
                 int k = policy.quorumSize();
-                int forked = scope.size;
+                int forked = forks & FORKED;
                 int failures = failedCount;
                 if (outcome == TaskState.SUCCEEDED && succeededNow >= k) {
                     scope.cancel(new CancelReason("group '" + name() + "' reached its quorum of " + k
@@ -632,7 +679,7 @@ public final class TaskGroup implements AutoCloseable {
         boolean helps = executor.isWorker(Thread.currentThread());
         int next = 0;
         for (;;) {
-            if (helps && next < scope.size) {
+            if (helps && next < (forks & FORKED) && scope.slot(next) != null) {
                 next = helpFrom(next);
                 continue;
             }
@@ -650,13 +697,20 @@ public final class TaskGroup implements AutoCloseable {
         return interrupted;
     }
 
-    /** Helps with the tasks from index {@code from} to those forked so far; returns the index after the last. */
+    /**
+     * Helps with the tasks from index {@code from} to those forked so far, stopping at a slot whose fork has not stored
+     * its task yet; returns the index after the last one helped.
+     */
     private int helpFrom(int from) {
-        int to = scope.size; // read before the array: the array read sees at least this many entries
-        TaskRun<?>[] runs = scope.array();
+        int n = forks & FORKED;
+        int to = from;
+        while (to < n && scope.slot(to) != null) {
+            to++; // a slot, once stored, keeps its task
+        }
+        int end = to;
         executor.helpInline(() -> {
-            for (int i = from; i < to; i++) {
-                TaskRun<?> run = runs[i];
+            for (int i = from; i < end; i++) {
+                TaskRun<?> run = scope.slot(i);
                 if (!run.hasExited()) {
                     executor.help(run);
                 }
@@ -682,7 +736,7 @@ public final class TaskGroup implements AutoCloseable {
         w.lock.lock();
         try {
             // read after publishing waiters: an exit or fork either sees them or happened before these reads
-            while (!isQuiet() && scope.size <= seen) {
+            while (!isQuiet() && (seen >= (forks & FORKED) || scope.slot(seen) == null)) {
                 if (alreadyInterrupted || interrupted) {
                     w.changed.awaitUninterruptibly();
                     continue;
@@ -703,7 +757,7 @@ public final class TaskGroup implements AutoCloseable {
     private void evaluate() {
         List<TaskRun<?>> failures = failedSnapshot();
         int cancelledCount = cancelled;
-        int forked = scope.size;
+        int forked = forks & FORKED;
         // the group is quiet: every task forked has exited, so the successes are what is neither failed nor cancelled
         int succeededCount = policy.kind() == GroupPolicy.Kind.QUORUM ? succeeded
                 : forked - failures.size() - cancelledCount;

@@ -18,7 +18,8 @@ import net.jqwik.api.constraints.IntRange;
  * A task group's lock-free paths raced against each other: several threads fork into one group while its owner
  * joins it and a canceller may strike after a random number of forks. Whatever the schedule: a fork either returns
  * a handle or is refused because the group is closed; when {@code join} returns every handle it gave out has ended;
- * the group's tally accounts for each of them; and a task forked after the cancellation never runs.
+ * the group's tally accounts for each of them; {@link TaskGroup#tasks()} lists exactly those handles, each forker's in
+ * the order it forked them; and a task forked after the cancellation never runs.
  */
 class GroupRaceProperties {
 
@@ -32,6 +33,7 @@ class GroupRaceProperties {
         AtomicInteger forks = new AtomicInteger();
         AtomicInteger ran = new AtomicInteger();
         ConcurrentLinkedQueue<TaskHandle<Integer>> handles = new ConcurrentLinkedQueue<>();
+        List<List<TaskHandle<Integer>>> byForker = new ArrayList<>();
         ConcurrentLinkedQueue<TaskHandle<Integer>> forkedAfterCancel = new ConcurrentLinkedQueue<>();
         AtomicInteger refused = new AtomicInteger();
         AtomicInteger missed = new AtomicInteger();
@@ -43,6 +45,8 @@ class GroupRaceProperties {
             List<Thread> threads = new ArrayList<>();
             for (int f = 0; f < forkers; f++) {
                 long forkerSeed = random.nextLong();
+                List<TaskHandle<Integer>> mine = new ArrayList<>(); // read after this forker's thread is joined
+                byForker.add(mine);
                 threads.add(Thread.ofPlatform().start(() -> {
                     Random r = new Random(forkerSeed);
                     awaitQuietly(go);
@@ -67,6 +71,7 @@ class GroupRaceProperties {
                                 return spin;
                             });
                             handles.add(h);
+                            mine.add(h);
                             if (afterCancel) {
                                 forkedAfterCancel.add(h);
                             }
@@ -113,7 +118,14 @@ class GroupRaceProperties {
             }
             assertEquals(forkers * perForker, handles.size() + refused.get(), "every fork was counted once");
             assertEquals(handles.size(), succeeded + cancelled);
-            assertEquals(handles.size(), g.tasks().size(), "the group lists each task it gave a handle for");
+            List<TaskHandle<?>> listed = g.tasks();
+            assertEquals(handles.size(), listed.size(), "the group lists each task it gave a handle for");
+            assertEquals(java.util.Set.copyOf(handles), java.util.Set.copyOf(listed), "and no other");
+            for (List<TaskHandle<Integer>> mine : byForker) {
+                List<TaskHandle<?>> inGroupOrder = new ArrayList<>(listed);
+                inGroupOrder.retainAll(mine);
+                assertEquals(mine, inGroupOrder, "one forker's tasks are listed in the order it forked them");
+            }
             assertTrue(ran.get() >= succeeded && ran.get() <= handles.size(), "ran " + ran + " of " + handles.size());
             assertEquals(0, missed.get(), "tasks the cancellation never reached");
             for (TaskHandle<Integer> h : forkedAfterCancel) {

@@ -330,8 +330,20 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
             signalIfDrained();
             throw e;
         }
-        run.attachToParent(); // under a cancelled root (shutdownNow) it is cancelled here
-        run.armDeadline();
+        try {
+            run.attachToParent(); // under a cancelled root (shutdownNow) it is cancelled here
+        } catch (RuntimeException | Error e) {
+            recorder.rejected(); // the parent refused it (a group that was closed meanwhile): it never existed
+            signalIfDrained();
+            throw e;
+        }
+        try {
+            run.armDeadline();
+        } catch (RuntimeException | Error e) {
+            run.cancel(new CancelReason("executor '" + name + "' could not arm its deadline: " + e, false,
+                    CancelReason.Kind.SHUTDOWN)); // attached: it must exit, so that its parent and close() hear of it
+            throw e;
+        }
         if (run.isPending()) {
             try {
                 dispatch(run);
