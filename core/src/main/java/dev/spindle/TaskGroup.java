@@ -194,12 +194,10 @@ public final class TaskGroup extends GroupForks implements AutoCloseable {
                 super.adopt(child);
                 return;
             }
-            int index = countFork();
-            SLOT.setVolatile(segmentFor(index, true), offsetOf(index), run); // then attachToParent reads reason
-            Waiters w = waiters;
-            if (w != null) {
-                w.signalAll(); // a helping joiner may want to run it
-            }
+            // Nothing after the count may throw: a counted fork must store its task, or no join would ever end.
+            // (A helping joiner is told of the new task by fork(), once the task has started.)
+            int index = countFork(); // made the slot's segment before counting
+            SLOT.setVolatile(segmentFor(index, false), offsetOf(index), run); // then the caller reads reason
         }
 
         /** @return the segment holding slot {@code index}, made now if {@code make}, else {@code null} if missing */
@@ -256,7 +254,8 @@ public final class TaskGroup extends GroupForks implements AutoCloseable {
 
         @Override
         public void onExit(TaskRun<?> run) {
-            childExited(this, run); // passes itself: the exit reads no field of the group, whose line forks write
+            childExited(this, run); // passes itself: an exit reads no field of the group, whose line forks write
+            // (except the fork count, when a joiner waits for the group to be quiet, and a quorum's bookkeeping)
         }
 
         /** @return the tasks stored so far, in fork order */
@@ -413,7 +412,12 @@ public final class TaskGroup extends GroupForks implements AutoCloseable {
     public <T> TaskHandle<T> fork(Task<T> task, TaskOptions options) {
         Objects.requireNonNull(task, "task");
         checkForkable(forks); // early, before a task is made; the count is taken (and checked again) as it is adopted
-        return executor.start(task, options, scope, scope); // the scope counts the task and adopts it
+        TaskHandle<T> handle = executor.start(task, options, scope, scope); // the scope counts the task and adopts it
+        Waiters w = scope.waiters;
+        if (w != null) {
+            w.signalAll(); // a helping joiner may want to run it
+        }
+        return handle;
     }
 
     private void checkForkable(int s) {
@@ -428,19 +432,21 @@ public final class TaskGroup extends GroupForks implements AutoCloseable {
     }
 
     /**
-     * Counts a fork; called as its task is adopted, before it can start.
+     * Counts a fork; called as its task is adopted, before it can start. What may fail (allocating the slot's segment
+     * or the exit cells) happens before the count, so that a fork either is counted and stores its task, or neither.
      *
-     * @return the task's index in fork order
+     * @return the task's index in fork order; its segment exists
      * @throws IllegalStateException if the group is closed or full (the task is then never started)
      */
     private int countFork() {
         for (;;) {
             int s = forks;
             checkForkable(s);
+            scope.segmentFor(s & FORKED, true);
+            if (s == CELLS_AFTER && scope.cells == null) {
+                makeCells(); // one fork early if the CAS below fails: harmless, exits before it counted elsewhere
+            }
             if (FORKS.weakCompareAndSet(this, s, s + 1)) {
-                if (s == CELLS_AFTER && scope.cells == null) {
-                    makeCells();
-                }
                 return s;
             }
         }

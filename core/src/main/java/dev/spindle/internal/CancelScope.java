@@ -208,12 +208,25 @@ public class CancelScope {
 
     /** Links this node under its parent; call once, before the node can run anything. */
     public final void attachToParent() {
+        joinParent();
+        inheritCancellation();
+    }
+
+    /**
+     * The first half of {@link #attachToParent()}: links this node under its parent. If it throws (a parent that
+     * refuses new children, such as a closed task group), the node was not linked and nothing counts it.
+     */
+    public final void joinParent() {
         CancelScope p = parent;
-        if (p == null) {
-            return;
+        if (p != null) {
+            p.adopt(this);
         }
-        p.adopt(this);
-        CancelReason r = p.reason; // read after linking: see the class comment
+    }
+
+    /** The second half of {@link #attachToParent()}: cancels this node if its parent was cancelled already. */
+    public final void inheritCancellation() {
+        CancelScope p = parent;
+        CancelReason r = p == null ? null : p.reason; // read after linking: see the class comment
         if (r != null) {
             cancel(r.inherited());
         }

@@ -331,12 +331,13 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
             throw e;
         }
         try {
-            run.attachToParent(); // under a cancelled root (shutdownNow) it is cancelled here
+            run.joinParent();
         } catch (RuntimeException | Error e) {
-            recorder.rejected(); // the parent refused it (a group that was closed meanwhile): it never existed
+            recorder.rejected(); // the parent refused it (a group closed meanwhile) and did not count it
             signalIfDrained();
             throw e;
         }
+        run.inheritCancellation(); // under a cancelled parent (a failed group, shutdownNow) it is cancelled here
         try {
             run.armDeadline();
         } catch (RuntimeException | Error e) {

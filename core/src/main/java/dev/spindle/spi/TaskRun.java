@@ -169,10 +169,10 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
             x.name = name;
             x.listener = ownListener ? listener : null;
             x.submitNanos = timed ? System.nanoTime() : 0L;
-            extras = x;
-        }
-        if (limited) {
-            extras.deadlineNanos = deadlineOf(options);
+            if (limited) {
+                x.deadlineNanos = deadlineOf(x.submitNanos, options);
+            }
+            extras = x; // published with everything set
         }
     }
 
@@ -182,8 +182,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
         return x == null ? NO_DEADLINE : x.deadlineNanos;
     }
 
-    private long deadlineOf(TaskOptions options) {
-        long submitNanos = extras.submitNanos;
+    private static long deadlineOf(long submitNanos, TaskOptions options) {
         long d = NO_DEADLINE;
         if (options.timeout() != null) {
             d = saturatedAdd(submitNanos, options.timeout().toNanos());
