@@ -93,6 +93,33 @@ class VirtualExecutorTest {
         assertEquals(0, ex.liveThreads(), "every task's thread was counted as gone");
     }
 
+    @Property(tries = 20)
+    void tasksForkedFromVirtualThreadsAndFromPlainThreadsGetDistinctIds(
+            @ForAll @IntRange(min = 1, max = 200) int forkers, @ForAll @IntRange(min = 1, max = 20) int perForker) {
+        // virtual tasks take ids one at a time, plain threads in blocks, from the same counter: none may collide
+        java.util.Set<Long> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        AtomicInteger count = new AtomicInteger();
+        try (TaskExecutor ex = Spindle.builder("ids").backend("virtual").build(); TaskGroup outer = TaskGroup.open(ex)) {
+            for (int f = 0; f < forkers; f++) {
+                TaskHandle<Object> h = outer.fork(() -> {
+                    try (TaskGroup g = TaskGroup.open(ex)) {
+                        for (int i = 0; i < perForker; i++) {
+                            TaskHandle<Object> child = g.fork(() -> null);
+                            ids.add(child.id());
+                            count.incrementAndGet();
+                        }
+                        g.join();
+                    }
+                    return null;
+                });
+                ids.add(h.id());
+                count.incrementAndGet();
+            }
+            outer.join();
+        }
+        assertEquals(count.get(), ids.size(), "every task has an id of its own");
+    }
+
     @Test
     void tenThousandConcurrentWaitsNeedNoThreadPool() throws Exception {
         int n = 10_000;
