@@ -606,9 +606,14 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
         }
     }
 
-    /** @return whether cancellation applies to the code now running: requested and not shielded */
+    /**
+     * @return whether cancellation applies to the code now running: the task was moved to CANCELLED and the code is
+     *     not shielded. (Not merely requested: a canceller sets the reason a moment before it moves the state, and
+     *     code that saw the reason and returned in that moment would end SUCCEEDED although it saw its cancellation.
+     *     Once the state is CANCELLED, returning normally ends it CANCELLED.)
+     */
     public boolean cancellationApplies() {
-        return isCancelRequested() && phase < SHIELDED;
+        return state == CANCELLED && phase < SHIELDED;
     }
 
     /**
