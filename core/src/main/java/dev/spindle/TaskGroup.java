@@ -12,7 +12,7 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -259,16 +259,16 @@ public final class TaskGroup extends GroupForks implements AutoCloseable {
         }
 
         /** @return the tasks stored so far, in fork order */
-        TaskRun<?>[] snapshot() {
+        List<TaskHandle<?>> snapshot() {
             int n = forks & FORKED;
-            List<TaskRun<?>> out = new ArrayList<>(n);
+            List<TaskHandle<?>> out = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 TaskRun<?> run = slot(i);
                 if (run != null) {
                     out.add(run);
                 }
             }
-            return out.toArray(new TaskRun<?>[0]);
+            return Collections.unmodifiableList(out);
         }
 
         /** Guards the group's failure lists (rarely taken: failures only). */
@@ -903,7 +903,7 @@ public final class TaskGroup extends GroupForks implements AutoCloseable {
 
     /** @return the tasks forked so far, in fork order */
     public List<TaskHandle<?>> tasks() {
-        return List.of(scope.snapshot());
+        return scope.snapshot();
     }
 
     /** @return what the failed tasks threw, in the order they failed; marks them as seen */

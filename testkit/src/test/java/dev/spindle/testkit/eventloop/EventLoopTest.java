@@ -411,8 +411,11 @@ class EventLoopTest {
             // on the loop thread: the timer goes straight into the loop's timer heap; the step then holds the loop
             // until the timer is due, so that only shutdownNow stands between it and its firing
             timer.set(m.schedule(Duration.ofMillis(1), () -> fired.set(true)));
+            long dueAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1); // no earlier than the timer's due time
             try {
-                Thread.sleep(5);
+                while (System.nanoTime() - dueAt < 0) { // until the timer is due, whatever the sleep's precision
+                    Thread.sleep(1);
+                }
                 due.countDown();
                 release.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
