@@ -5,13 +5,11 @@ import dev.spindle.internal.CurrentCarrier;
 import dev.spindle.spi.AbstractTaskExecutor;
 import dev.spindle.spi.TaskRun;
 import java.time.Duration;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A fixed pool of daemon platform threads named {@code spindle-<executor>-<n>}, fed by an unbounded FIFO queue.
+ * A fixed pool of daemon platform threads named {@code spindle-<executor>-<n>}, fed by an unbounded FIFO queue
+ * (Python's {@code ThreadPoolExecutor}; the JDK's {@code Executors.newFixedThreadPool}). The threads start with the
+ * first task. See {@link FixedPool} for how workers wait for tasks without a wake-up per task.
  *
  * <p>A task that joins another task of this pool which has not started yet runs it on its own thread instead of
  * waiting (the joined task is claimed by CAS, so the queued copy does nothing later). A pool of one thread therefore
@@ -19,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ThreadsExecutor extends AbstractTaskExecutor {
 
-    private final ThreadPoolExecutor pool;
+    private final FixedPool pool;
     private final int parallelism;
 
     /**
@@ -32,22 +30,16 @@ public final class ThreadsExecutor extends AbstractTaskExecutor {
             throw new IllegalArgumentException("parallelism is " + parallelism + "; expected at least 1");
         }
         this.parallelism = parallelism;
-        AtomicInteger count = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(parallelism, parallelism, 0, TimeUnit.MILLISECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Worker(this, r, "spindle-" + name + "-" + count.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+        this.pool = new FixedPool(name, parallelism, i -> new Worker(this, "spindle-" + name + "-" + (i + 1)));
     }
 
     /** A pool thread that keeps its current task and counters in fields (see {@link CurrentCarrier}). */
-    private static final class Worker extends Thread implements CurrentCarrier {
+    private static final class Worker extends FixedPool.Worker implements CurrentCarrier {
         final ThreadsExecutor owner;
         private final CarrierSlots slots;
 
-        Worker(ThreadsExecutor owner, Runnable r, String name) {
-            super(r, name);
+        Worker(ThreadsExecutor owner, String name) {
+            super(name);
             this.owner = owner;
             this.slots = owner.newCarrierSlots();
         }
@@ -58,12 +50,8 @@ public final class ThreadsExecutor extends AbstractTaskExecutor {
         }
 
         @Override
-        public void run() {
-            try {
-                super.run();
-            } finally {
-                retireCarrierSlots(slots);
-            }
+        protected void ending() {
+            retireCarrierSlots(slots);
         }
     }
 
@@ -94,6 +82,6 @@ public final class ThreadsExecutor extends AbstractTaskExecutor {
 
     @Override
     protected boolean awaitMachinery(Duration timeout) throws InterruptedException {
-        return pool.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return pool.awaitTermination(timeout);
     }
 }
