@@ -47,7 +47,7 @@ final class FixedPool {
 
     private static final int RUNNING = 0;
     private static final int SHUTDOWN = 1; // run what is queued, then end
-    private static final int STOPPED = 2; // end after the task at hand (what is queued was cancelled by the executor)
+    private static final int STOPPED = 2; // end once the queue is empty, without waiting (see shutdownNow)
 
     private static final VarHandle SPINNING;
     private static final VarHandle IDLE;
@@ -199,9 +199,8 @@ final class FixedPool {
     /** @return a task, or {@code null} once the pool is stopping and nothing is left for this worker */
     private Runnable awaitTask(Worker w) {
         for (;;) {
-            int rs = runState;
-            if (rs != RUNNING) {
-                return rs == SHUTDOWN ? queue.poll() : null;
+            if (runState != RUNNING) {
+                return queue.poll(); // stopping: what is queued still runs, then the thread ends
             }
             if (spinning == 0 && SPINNING.compareAndSet(this, 0, 1)) {
                 Runnable task = spin();
@@ -286,8 +285,9 @@ final class FixedPool {
     }
 
     /**
-     * Ends the threads after the tasks they are running; returns at once. The executor has cancelled every task, so
-     * a queued one has nothing left to do.
+     * Wakes every thread and ends each once the queue is empty; returns at once. The executor has cancelled every
+     * task before it calls this, so a task still queued returns at once when run: it is run rather than dropped, so
+     * that a task the executor's cancellation did not reach (one filed under another executor's group) still ends.
      */
     void shutdownNow() {
         stop(STOPPED);
