@@ -14,20 +14,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A fixed number of platform threads taking tasks from one lock-free FIFO queue: what a {@code ThreadPoolExecutor}
- * with a fixed size and an unbounded {@code LinkedBlockingQueue} does, without its two locks and without a wake-up
- * per task when the workers keep up.
+ * A fixed number of platform threads taking tasks from one lock-free FIFO queue: the job of a fixed-size
+ * {@code ThreadPoolExecutor} with an unbounded {@code LinkedBlockingQueue}, without its two locks and without a
+ * wake-up per task when the workers keep up. (Unlike it, a worker that dies is not replaced: tasks' own failures
+ * never reach the pool, and anything else escaping a task is logged and the thread goes on.)
  *
- * <p>A worker that finds the queue empty first <em>spins</em> for 20 microseconds, polling and yielding, if no
- * other worker is spinning; otherwise, or when the spin ends, it registers as idle, looks once more, and parks. A submitter
- * offers its task and wakes a parked worker only if nobody is spinning (the spinner will take the task). A worker that
- * takes a task while others are parked and more tasks are queued wakes one of them, so a backlog spreads over the
- * threads one wake-up at a time. (A {@code LinkedBlockingQueue} signals a waiting worker whenever a put finds the
- * queue empty: with workers faster than the submitter, that is one futex wake-up per task.)
+ * <p>A worker that waited for a task (spinning or parked) and took one while others are parked and more tasks are
+ * queued wakes one of them, so a backlog spreads over the threads one wake-up at a time. A worker that finds the queue
+ * empty first <em>spins</em> for 20 microseconds, polling and yielding, if no other worker is spinning; otherwise, or
+ * when the spin ends, it registers as idle, looks once more, and parks. A submitter offers its task and wakes a parked
+ * worker only if nobody is spinning: the spinner takes the task (on a machine with more runnable threads than cores the
+ * spinner may be descheduled for a moment; the task then waits for it, not for ever). (A {@code LinkedBlockingQueue}
+ * signals a waiting worker whenever a put finds the queue empty: with workers faster than the submitter, that is one
+ * futex wake-up per task.)
  *
- * <p>No task is ever left queued with every worker parked. The two places where that could happen are each a pair of
- * full fences read in opposite orders: a submitter offers (a CAS) and then reads the spinning and idle counts; a
- * worker changes those counts (atomic adds) and then polls the queue. Whichever comes second sees the other.
+ * <p>No task is left queued with every worker parked while the pool runs. The two places where that could happen are
+ * each a pair of full fences read in opposite orders: a submitter offers and then reads the spinning and idle counts; a
+ * worker changes those counts (atomic adds) and then polls the queue. Whichever comes second sees the other. This
+ * relies on {@code ConcurrentLinkedQueue}'s offer being a CAS and its poll and isEmpty reading volatile fields, as in
+ * OpenJDK (its specification promises less). A stop is the same pair: a submitter reads the run state after its offer
+ * and takes the task back if the pool stopped meanwhile; a worker polls one last time after it reads the stop.
  *
  * <p>Thread-safe.
  */
@@ -47,7 +53,7 @@ final class FixedPool {
 
     private static final int RUNNING = 0;
     private static final int SHUTDOWN = 1; // run what is queued, then end
-    private static final int STOPPED = 2; // end once the queue is empty, without waiting (see shutdownNow)
+    private static final int STOPPED = 2; // as SHUTDOWN inside the pool; the executor has cancelled every task
 
     private static final VarHandle SPINNING;
     private static final VarHandle IDLE;
@@ -132,6 +138,12 @@ final class FixedPool {
                     + (refusal != null ? refusal : "stopped its threads") + "; it accepts no more tasks");
         }
         queue.offer(task);
+        if (runState != RUNNING && queue.remove(task)) {
+            // stopped between the check above and the offer: the workers may have seen the queue empty and ended.
+            // (Read after the offer; a stop writes runState before the workers' last poll: one side sees the other.)
+            throw new RejectedExecutionException("executor '" + executorName + "' stopped its threads as this task "
+                    + "was queued; it accepts no more tasks");
+        }
         if (spinning == 0 && idle > 0) { // read after the offer's CAS: see the class comment
             wakeOne();
         }
@@ -156,7 +168,7 @@ final class FixedPool {
                     w.start();
                     ws[i] = w;
                     started++;
-                } catch (RuntimeException | OutOfMemoryError e) { // e.g. "unable to create native thread"
+                } catch (Throwable e) { // e.g. OutOfMemoryError "unable to create native thread"; never half-started
                     failure = e;
                     ended.countDown(); // this one will never end by itself
                 }
@@ -237,8 +249,8 @@ final class FixedPool {
      * Polls until a task comes or the spin time is over. Between polls the thread yields rather than pausing on the
      * core: on a machine with more runnable threads than cores (a submitter and two workers on two cores) the submitter
      * gets the core while the spinner waits for its next task. Measured on 2 cores, a fan-out of 10,000 tasks from
-     * one submitter on a pool of 2: 0.70-0.85x the time of a {@code ThreadPoolExecutor} yielding, 1.18-1.69x pausing
-     * (docs/benchmarks.md, 2026-12-06).
+     * one submitter on a pool of 2, Spindle's group against a raw {@code ThreadPoolExecutor}: 0.70-0.85x with a
+     * 20 us yielding spin, 1.18-1.69x with a 5 us spin pausing on the core (docs/benchmarks.md, 2026-12-06).
      *
      * @return a task found within the spin time, or {@code null}
      */
@@ -256,7 +268,11 @@ final class FixedPool {
         }
     }
 
-    /** Called by a worker that just took a task: if more are queued and nobody looks for them, wake a parked one. */
+    /**
+     * Called by a worker that took a task after waiting for one (spinning or parked): if more are queued and nobody
+     * looks for them, wake a parked worker. (A worker that takes its next task straight after the last one does not
+     * call it: it was not short of work.)
+     */
     private void spreadBacklog() {
         if (idle > 0 && spinning == 0 && !queue.isEmpty()) {
             wakeOne();
@@ -269,10 +285,10 @@ final class FixedPool {
         int n = ws.length;
         int from = wakeFrom;
         for (int k = 0; k < n; k++) {
-            Worker w = ws[(from + k) % n];
+            Worker w = ws[Math.floorMod(from + k, n)];
             if (w != null && w.state == PARKED && STATE.compareAndSet(w, PARKED, WOKEN)) {
                 IDLE.getAndAdd(this, -1);
-                wakeFrom = from + k + 1;
+                wakeFrom = Math.floorMod(from + k + 1, n); // kept in [0, n): a running sum would overflow
                 LockSupport.unpark(w);
                 return;
             }

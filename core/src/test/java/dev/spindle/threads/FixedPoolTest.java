@@ -273,6 +273,103 @@ class FixedPoolTest {
         assertTrue(again.getMessage().contains("could not start any of its 2 threads"), again.getMessage());
     }
 
+    /**
+     * The index where wake-up scans start must never run past {@code int}: set just below the limit, many wake-ups
+     * later every task has still run and no submission failed (it once grew by one per wake-up: after 2^31 of them every
+     * submit would have thrown).
+     */
+    @Test
+    void theWakeUpScanIndexNeverOverflows() throws Exception {
+        FixedPool pool = pool("wrap", 3);
+        CountDownLatch first = new CountDownLatch(1);
+        pool.execute(first::countDown); // starts the threads
+        assertTrue(first.await(10, TimeUnit.SECONDS));
+        java.lang.reflect.Field from = FixedPool.class.getDeclaredField("wakeFrom");
+        from.setAccessible(true);
+        from.setInt(pool, Integer.MAX_VALUE - 1);
+        int tasks = 200;
+        CountDownLatch ran = new CountDownLatch(tasks);
+        for (int i = 0; i < tasks; i++) {
+            pool.execute(ran::countDown);
+            if (i % 10 == 0) {
+                LockSupport.parkNanos(100_000); // past the spin time, sometimes: workers park, the next submit wakes one
+            }
+        }
+        assertTrue(ran.await(10, TimeUnit.SECONDS), (tasks - ran.getCount()) + " of " + tasks + " tasks ran");
+        int at = from.getInt(pool);
+        assertTrue(at >= 0 && at < 3, "wake-up scans start at " + at);
+        pool.shutdown();
+        assertTrue(pool.awaitTermination(Duration.ofSeconds(10)));
+    }
+
+    /**
+     * A submit racing a stop either is refused or its task runs: never accepted and then left in the queue of a pool
+     * whose threads ended. Bounded: 3,000 races or 15 s.
+     */
+    @Test
+    void aSubmitRacingAStopIsRefusedOrRun() throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        Random random = new Random(7);
+        int races = 0;
+        while (races < 3_000 && System.nanoTime() < end) {
+            FixedPool pool = pool("race", 1);
+            CountDownLatch warm = new CountDownLatch(1);
+            pool.execute(warm::countDown);
+            assertTrue(warm.await(10, TimeUnit.SECONDS));
+            AtomicBoolean ran = new AtomicBoolean();
+            AtomicBoolean refused = new AtomicBoolean();
+            CountDownLatch go = new CountDownLatch(1);
+            int delay = random.nextInt(2_000);
+            Thread submitter = Thread.ofPlatform().start(() -> {
+                awaitQuietly(go);
+                for (long spin = System.nanoTime() + delay; System.nanoTime() < spin; ) {
+                    Thread.onSpinWait();
+                }
+                try {
+                    pool.execute(() -> ran.set(true));
+                } catch (RejectedExecutionException e) {
+                    refused.set(true);
+                }
+            });
+            go.countDown();
+            if (random.nextBoolean()) {
+                pool.shutdown();
+            } else {
+                pool.shutdownNow();
+            }
+            submitter.join();
+            assertTrue(pool.awaitTermination(Duration.ofSeconds(10)));
+            assertTrue(ran.get() != refused.get(), "race " + races + ": ran=" + ran.get() + ", refused=" + refused.get());
+            races++;
+        }
+        assertTrue(races >= 100, "only " + races + " races in 15 s");
+    }
+
+    /** Any failure to start a thread (not only OutOfMemoryError) leaves a pool of the others and no stray thread. */
+    @Test
+    void anyErrorStartingAThreadLeavesNoOrphan() throws Exception {
+        List<Thread> made = new ArrayList<>();
+        FixedPool pool = new FixedPool("soe", 3, i -> {
+            if (i == 1) {
+                throw new StackOverflowError("expected by the test");
+            }
+            TestWorker w = new TestWorker("fixedpool-soe-" + i);
+            made.add(w);
+            return w;
+        });
+        CountDownLatch ran = new CountDownLatch(20);
+        for (int i = 0; i < 20; i++) {
+            pool.execute(ran::countDown); // a second start would make more threads
+        }
+        assertTrue(ran.await(10, TimeUnit.SECONDS));
+        assertEquals(2, made.size(), "threads made: " + made);
+        pool.shutdown();
+        assertTrue(pool.awaitTermination(Duration.ofSeconds(10)));
+        for (Thread t : made) {
+            assertFalse(t.isAlive(), t + " outlived the pool");
+        }
+    }
+
     private static void awaitQuietly(CountDownLatch latch) {
         try {
             latch.await();
