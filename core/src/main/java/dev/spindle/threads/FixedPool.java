@@ -215,8 +215,12 @@ final class FixedPool {
                 return queue.poll(); // stopping: what is queued still runs, then the thread ends
             }
             if (spinning == 0 && SPINNING.compareAndSet(this, 0, 1)) {
-                Runnable task = spin();
-                SPINNING.getAndAdd(this, -1); // a full fence before the polls below and in spreadBacklog
+                Runnable task;
+                try {
+                    task = spin();
+                } finally {
+                    SPINNING.getAndAdd(this, -1); // a full fence before the polls below and in spreadBacklog
+                } // (in a finally: a count stuck at 1 would stop every submitter from waking anyone)
                 if (task != null) {
                     spreadBacklog();
                     return task;
