@@ -108,6 +108,7 @@ public final class TaskGroup extends GroupForks implements AutoCloseable {
     private final AbstractTaskExecutor executor;
     private final GroupPolicy policy;
     private final Scope scope;
+    private final CancelScope rootLink; // null unless opened inside another executor's task: see reachFromRoot
     private volatile int failedCount;
     private volatile boolean joined; // join(), joinAsync() or close() was called: the set is sealed
     private volatile boolean asyncDone; // the joinAsync() stage was completed
@@ -309,6 +310,7 @@ public final class TaskGroup extends GroupForks implements AutoCloseable {
         CancelScope enclosing = Current.scopeForNewGroup();
         this.scope = new Scope(enclosing != null ? enclosing : executor.rootScope(), policy.kind());
         scope.attachToParent();
+        this.rootLink = executor.reachFromRoot(scope);
     }
 
     /**
@@ -611,6 +613,9 @@ public final class TaskGroup extends GroupForks implements AutoCloseable {
             t.cancel(false);
         }
         scope.detachFromParent();
+        if (rootLink != null) {
+            rootLink.detachFromParent();
+        }
         try {
             evaluate();
             cf.complete(null);
@@ -704,6 +709,9 @@ public final class TaskGroup extends GroupForks implements AutoCloseable {
             t.cancel(false);
         }
         scope.detachFromParent();
+        if (rootLink != null) {
+            rootLink.detachFromParent();
+        }
         completeAsyncJoin(); // a joinAsync() stage, if any, completes with the same outcome
         return interrupted;
     }

@@ -193,6 +193,7 @@ public final class MapSupport {
         private final Iterator<T> source;
         private final MapOptions options;
         private final CancelScope scope;
+        private final CancelScope rootLink; // null unless inside another executor's task
         private final ArrayDeque<Item<R>> inFlight = new ArrayDeque<>();
         private final HashMap<TaskRun<?>, Long> indexes = new HashMap<>();
         private final LinkedBlockingQueue<TaskRun<?>> done = new LinkedBlockingQueue<>();
@@ -209,6 +210,7 @@ public final class MapSupport {
             CancelScope enclosing = Current.scopeForNewGroup();
             this.scope = new CancelScope(enclosing != null ? enclosing : executor.rootScope()) { };
             scope.attachToParent();
+            this.rootLink = executor.reachFromRoot(scope);
         }
 
         private void fill() {
@@ -229,7 +231,18 @@ public final class MapSupport {
         @Override
         public boolean hasNext() {
             fill();
-            return outstanding > 0;
+            if (outstanding > 0) {
+                return true;
+            }
+            detach(); // all consumed: a stream nobody closes leaves no node behind in its parent
+            return false;
+        }
+
+        private void detach() {
+            scope.detachFromParent();
+            if (rootLink != null) {
+                rootLink.detachFromParent();
+            }
         }
 
         @Override
@@ -270,7 +283,7 @@ public final class MapSupport {
             if (!closed) {
                 closed = true;
                 scope.cancel(new CancelReason("its mapStreaming stream was closed", false, CancelReason.Kind.NOT_NEEDED));
-                scope.detachFromParent();
+                detach();
             }
         }
     }

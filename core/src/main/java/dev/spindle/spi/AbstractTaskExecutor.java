@@ -449,6 +449,45 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
         return root;
     }
 
+    /**
+     * Makes {@code node} reachable from this executor's root when it hangs under a task of another executor (a group
+     * opened on this executor inside that task), so that {@link #shutdownNow()} cancels everything this executor
+     * accepted, wherever it is filed. (Without it, a task forked on this executor from another executor's task could be
+     * neither cancelled nor run by a shutdown: its group's join would wait for ever.) Call after attaching the node.
+     *
+     * @param node a node whose tasks run on this executor
+     * @return the link to {@link CancelScope#detachFromParent() detach} when the node is done, or {@code null} if the
+     *     node is in this executor's own tree already
+     */
+    public final CancelScope reachFromRoot(CancelScope node) {
+        if (!(node.parent() instanceof TaskRun<?> enclosing) || enclosing.executor() == this) {
+            return null;
+        }
+        CancelScope link = new RootLink(root, node);
+        link.attachToParent(); // cancels node at once if this executor was shut down already
+        return link;
+    }
+
+    /** A child of an executor's root that hands the root's cancellation to a node filed elsewhere. */
+    private static final class RootLink extends CancelScope {
+        private final CancelScope target;
+
+        RootLink(CancelScope root, CancelScope target) {
+            super(root);
+            this.target = target;
+        }
+
+        @Override
+        protected void onCancel(CancelReason why) {
+            target.cancel(why);
+        }
+
+        @Override
+        protected int stripeHint() {
+            return System.identityHashCode(this);
+        }
+    }
+
     /** @return this executor's statistics recorder */
     public final StatsRecorder recorder() {
         return recorder;
