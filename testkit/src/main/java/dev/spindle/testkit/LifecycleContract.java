@@ -73,6 +73,48 @@ public abstract class LifecycleContract extends BackendFixture {
         assertThrows(RejectedExecutionException.class, () -> ex.submit(task(() -> 1)));
     }
 
+    /**
+     * A group opened on this executor inside a task of another executor hangs under that task, not under this
+     * executor's root; {@code shutdownNow()} must still cancel its task here: not drop it (its group's join would then
+     * wait for ever) and not run it after the shutdown.
+     */
+    @Test
+    void shutdownNowReachesATaskForkedHereFromAnotherExecutorsTask() {
+        assumeTrue(interruptsRunningTasks(), "needs the task holding the executor to be interrupted");
+        assumeFalse(runsOnCallerThread(), "the fork would run at once on the caller's thread");
+        TaskExecutor ex = executor(1);
+        Probe p = probe();
+        ex.submit(task(() -> {
+            p.mark("holding");
+            blockUntilInterrupted(); // keeps the fork below pending
+            return null;
+        }));
+        p.await("holding");
+        java.util.concurrent.atomic.AtomicReference<TaskHandle<String>> forked =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        try (TaskExecutor other = dev.spindle.Spindle.builder("contract-other").backend("threads").parallelism(1)
+                .build()) {
+            TaskHandle<String> outer = other.submit(() -> {
+                try (dev.spindle.TaskGroup g = dev.spindle.TaskGroup.open(ex)) {
+                    forked.set(g.fork(task(() -> {
+                        p.mark("ran");
+                        return "ran";
+                    })));
+                    p.mark("forked");
+                    g.join();
+                    return forked.get().join();
+                }
+            });
+            p.await("forked");
+            ex.shutdownNow();
+            TaskCancelledException e = assertThrows(TaskCancelledException.class, () -> outer.get(PATIENCE),
+                    "the other executor's task must end cancelled, not hang (TimeoutException) or succeed");
+            assertTrue(e.getMessage().contains("'" + ex.name() + "' was shut down"), e.getMessage());
+            assertEquals(TaskState.CANCELLED, forked.get().taskState());
+            assertEquals(0, p.count("ran"), "the task ran after its executor was shut down");
+        }
+    }
+
     @Test
     void mapReturnsResultsInItemOrder() {
         assumeTrue(runsMap(), "map is not available on this backend yet");
