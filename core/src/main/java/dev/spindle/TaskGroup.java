@@ -612,10 +612,10 @@ public final class TaskGroup extends GroupForks implements AutoCloseable {
         if (t != null) {
             t.cancel(false);
         }
-        scope.detachFromParent();
         if (rootLink != null) {
-            rootLink.detachFromParent();
+            rootLink.detachFromParent(); // first: from here on another executor's shutdown no longer reaches the group
         }
+        scope.detachFromParent();
         try {
             evaluate();
             cf.complete(null);
@@ -708,10 +708,10 @@ public final class TaskGroup extends GroupForks implements AutoCloseable {
         if (t != null) {
             t.cancel(false);
         }
-        scope.detachFromParent();
         if (rootLink != null) {
-            rootLink.detachFromParent();
+            rootLink.detachFromParent(); // first: from here on another executor's shutdown no longer reaches the group
         }
+        scope.detachFromParent();
         completeAsyncJoin(); // a joinAsync() stage, if any, completes with the same outcome
         return interrupted;
     }
@@ -876,9 +876,13 @@ public final class TaskGroup extends GroupForks implements AutoCloseable {
             if (!asyncRequested) {
                 scope.cancel(CancelReason.requested("group '" + name() + "' was closed before join() was called"));
             }
-            // on an event loop's thread close() cannot wait: a joinAsync() stage reports the end instead
-            if (!(Thread.currentThread() instanceof dev.spindle.internal.BlockingGuard.NonBlockingThread)
-                    && awaitAll()) {
+            // on an event loop's thread close() cannot wait: a joinAsync() stage reports the end instead (one is made
+            // here if nobody asked, so that the last task's exit still unhooks the group from the tree)
+            if (Thread.currentThread() instanceof dev.spindle.internal.BlockingGuard.NonBlockingThread) {
+                if (!asyncRequested) {
+                    joinAsync();
+                }
+            } else if (awaitAll()) {
                 Thread.currentThread().interrupt();
             }
         }

@@ -273,9 +273,8 @@ public class CancelScope {
      * @param child a node adopted before
      */
     protected void release(CancelScope child) {
-        if (soleChild == child) {
-            SOLE.setRelease(this, null); // only a CAS from null competes for the slot, and it fails while child is there
-            return;
+        if (soleChild == child && SOLE.compareAndSet(this, child, null)) {
+            return; // a CAS, not a store: two threads releasing the same child must not clear a newer one's slot
         }
         lockChildren();
         try {

@@ -230,11 +230,19 @@ public final class MapSupport {
 
         @Override
         public boolean hasNext() {
-            fill();
+            try {
+                fill();
+            } catch (RuntimeException | Error e) { // the source, the task factory, or a refusal: end the window
+                close();
+                throw e;
+            }
             if (outstanding > 0) {
                 return true;
             }
-            detach(); // all consumed: a stream nobody closes leaves no node behind in its parent
+            if (!closed) {
+                closed = true; // all consumed: fill() never starts again, even if the source changes its mind
+                detach(); // and a stream nobody closes leaves no node behind in its parent
+            }
             return false;
         }
 

@@ -16,6 +16,9 @@ import dev.spindle.internal.RunListener;
 import dev.spindle.internal.CarrierSlots;
 import dev.spindle.internal.CurrentCarrier;
 import dev.spindle.internal.StatsRecorder;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -53,6 +56,7 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
     final boolean threadPerTask;
     private final StatsRecorder recorder = new StatsRecorder();
     private final CancelScope root = CancelScope.newRoot();
+    private final ReferenceQueue<CancelScope> abandonedNodes = new ReferenceQueue<>(); // see reachFromRoot
     private final ConcurrentLinkedQueue<TaskRun<?>> unobserved = new ConcurrentLinkedQueue<>();
     private final AtomicInteger unobservedCount = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
@@ -463,28 +467,48 @@ public abstract class AbstractTaskExecutor implements TaskExecutor {
         if (!(node.parent() instanceof TaskRun<?> enclosing) || enclosing.executor() == this) {
             return null;
         }
-        CancelScope link = new RootLink(root, node);
+        for (Reference<? extends CancelScope> r; (r = abandonedNodes.poll()) != null; ) {
+            ((NodeRef) r).link.detachFromParent(); // a node dropped without being unhooked (an abandoned stream)
+        }
+        RootLink link = new RootLink(root, node, abandonedNodes);
         link.attachToParent(); // cancels node at once if this executor was shut down already
         return link;
     }
 
-    /** A child of an executor's root that hands the root's cancellation to a node filed elsewhere. */
+    /**
+     * A child of an executor's root that hands the root's cancellation to a node filed elsewhere. It holds the node
+     * weakly: a node nobody holds has no task left to cancel (a live task holds its parent), and a link whose node was
+     * dropped without being unhooked is taken out of the root by the next {@link #reachFromRoot} call.
+     */
     private static final class RootLink extends CancelScope {
-        private final CancelScope target;
+        private final NodeRef target;
 
-        RootLink(CancelScope root, CancelScope target) {
+        RootLink(CancelScope root, CancelScope target, ReferenceQueue<CancelScope> dropped) {
             super(root);
-            this.target = target;
+            this.target = new NodeRef(target, dropped, this);
         }
 
         @Override
         protected void onCancel(CancelReason why) {
-            target.cancel(why);
+            CancelScope node = target.get();
+            if (node != null) {
+                node.cancel(why);
+            }
         }
 
         @Override
         protected int stripeHint() {
             return System.identityHashCode(this);
+        }
+    }
+
+    /** A link's weak hold on its node; queued once the node is collected. */
+    private static final class NodeRef extends WeakReference<CancelScope> {
+        final RootLink link;
+
+        NodeRef(CancelScope node, ReferenceQueue<CancelScope> dropped, RootLink link) {
+            super(node, dropped);
+            this.link = link;
         }
     }
 
