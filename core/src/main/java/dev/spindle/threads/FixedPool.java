@@ -134,8 +134,8 @@ final class FixedPool {
             start();
         }
         if (runState != RUNNING) {
-            throw new RejectedExecutionException("executor '" + executorName + "' has "
-                    + (refusal != null ? refusal : "stopped its threads") + "; it accepts no more tasks");
+            throw new RejectedExecutionException("executor '" + executorName + "' "
+                    + (refusal != null ? refusal : "has stopped its threads") + "; it accepts no more tasks");
         }
         queue.offer(task);
         if (runState != RUNNING && queue.remove(task)) {
@@ -188,7 +188,7 @@ final class FixedPool {
         }
     }
 
-    /** The worker's loop: a task at a time until the pool stops and, for a shutdown, the queue is empty. */
+    /** The worker's loop: a task at a time until the pool stops and the queue is empty. */
     private void work(Worker w) {
         for (;;) {
             Runnable task = queue.poll();

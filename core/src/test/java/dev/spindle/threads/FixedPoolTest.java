@@ -270,7 +270,9 @@ class FixedPoolTest {
         assertTrue(none.awaitTermination(Duration.ZERO));
         RejectedExecutionException again = assertThrows(RejectedExecutionException.class,
                 () -> none.execute(() -> { }));
-        assertTrue(again.getMessage().contains("could not start any of its 2 threads"), again.getMessage());
+        assertTrue(again.getMessage().equals("executor 'none' could not start any of its 2 threads (java.lang."
+                + "OutOfMemoryError: expected by the test: unable to create native thread); it accepts no more tasks"),
+                again.getMessage());
     }
 
     /**
