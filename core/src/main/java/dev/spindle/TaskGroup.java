@@ -577,6 +577,18 @@ public final class TaskGroup extends GroupForks implements AutoCloseable {
         }
     }
 
+    /** The group is done: stops its timer and takes it out of the cancellation tree (and its executor's root). */
+    private void unhook() {
+        ScheduledFuture<?> t = timer;
+        if (t != null) {
+            t.cancel(false);
+        }
+        if (rootLink != null) {
+            rootLink.detachFromParent(); // first: from here on another executor's shutdown no longer reaches the group
+        }
+        scope.detachFromParent();
+    }
+
     /**
      * The non-blocking {@link #join()}, for event-loop code: the returned stage completes once every task of the
      * group has finished, normally or with what {@code join()} would throw. It completes on the thread where the
@@ -608,14 +620,7 @@ public final class TaskGroup extends GroupForks implements AutoCloseable {
         if (!ASYNC_DONE.compareAndSet(this, false, true)) {
             return;
         }
-        ScheduledFuture<?> t = timer;
-        if (t != null) {
-            t.cancel(false);
-        }
-        if (rootLink != null) {
-            rootLink.detachFromParent(); // first: from here on another executor's shutdown no longer reaches the group
-        }
-        scope.detachFromParent();
+        unhook();
         try {
             evaluate();
             cf.complete(null);
@@ -704,14 +709,7 @@ public final class TaskGroup extends GroupForks implements AutoCloseable {
             }
             interrupted |= block(helps ? next : Integer.MAX_VALUE, interrupted);
         }
-        ScheduledFuture<?> t = timer;
-        if (t != null) {
-            t.cancel(false);
-        }
-        if (rootLink != null) {
-            rootLink.detachFromParent(); // first: from here on another executor's shutdown no longer reaches the group
-        }
-        scope.detachFromParent();
+        unhook();
         completeAsyncJoin(); // a joinAsync() stage, if any, completes with the same outcome
         return interrupted;
     }

@@ -246,11 +246,11 @@ public final class MapSupport {
             return false;
         }
 
-        private void detach() {
-            scope.detachFromParent();
+        private void detach() { // in TaskGroup's order: the other executor's link first
             if (rootLink != null) {
                 rootLink.detachFromParent();
             }
+            scope.detachFromParent();
         }
 
         @Override

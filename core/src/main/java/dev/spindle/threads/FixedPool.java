@@ -51,10 +51,6 @@ final class FixedPool {
     /** A worker's state: a submitter moved it out of PARKED and unparked it (and took it out of {@code idle}). */
     private static final int WOKEN = 2;
 
-    private static final int RUNNING = 0;
-    private static final int SHUTDOWN = 1; // run what is queued, then end
-    private static final int STOPPED = 2; // as SHUTDOWN inside the pool; the executor has cancelled every task
-
     private static final VarHandle SPINNING;
     private static final VarHandle IDLE;
     private static final VarHandle STATE;
@@ -107,7 +103,7 @@ final class FixedPool {
     private volatile Worker[] workers; // null until the first task; its entries never change afterwards
     private volatile int spinning; // workers polling without parking: 0 or 1
     private volatile int idle; // workers in state PARKED
-    private volatile int runState = RUNNING;
+    private volatile boolean stopped; // set once by shutdown(): the threads run what is queued, then end
     private volatile String refusal; // why execute() refuses tasks, if not because the executor was stopped
     private int wakeFrom; // where the next wake-up scan starts; racy on purpose, it only spreads the scans
 
@@ -133,14 +129,14 @@ final class FixedPool {
         if (workers == null) {
             start();
         }
-        if (runState != RUNNING) {
+        if (stopped) {
             throw new RejectedExecutionException("executor '" + executorName + "' "
                     + (refusal != null ? refusal : "has stopped its threads") + "; it accepts no more tasks");
         }
         queue.offer(task);
-        if (runState != RUNNING && queue.remove(task)) {
+        if (stopped && queue.remove(task)) {
             // stopped between the check above and the offer: the workers may have seen the queue empty and ended.
-            // (Read after the offer; a stop writes runState before the workers' last poll: one side sees the other.)
+            // (Read after the offer; a stop writes stopped before the workers' last poll: one side sees the other.)
             throw new RejectedExecutionException("executor '" + executorName + "' stopped its threads as this task "
                     + "was queued; it accepts no more tasks");
         }
@@ -155,7 +151,7 @@ final class FixedPool {
             if (workers != null) {
                 return;
             }
-            if (runState != RUNNING) {
+            if (stopped) {
                 return; // stopped before its first task: execute() refuses it
             }
             Worker[] ws = new Worker[size];
@@ -176,7 +172,7 @@ final class FixedPool {
             workers = ws;
             if (started == 0) {
                 refusal = "could not start any of its " + size + " threads (" + failure + ")";
-                runState = STOPPED;
+                stopped = true;
                 throw new RejectedExecutionException("executor '" + executorName + "' " + refusal, failure);
             }
             if (failure != null) {
@@ -211,7 +207,7 @@ final class FixedPool {
     /** @return a task, or {@code null} once the pool is stopping and nothing is left for this worker */
     private Runnable awaitTask(Worker w) {
         for (;;) {
-            if (runState != RUNNING) {
+            if (stopped) {
                 return queue.poll(); // stopping: what is queued still runs, then the thread ends
             }
             if (spinning == 0 && SPINNING.compareAndSet(this, 0, 1)) {
@@ -229,7 +225,7 @@ final class FixedPool {
             w.state = PARKED;
             IDLE.getAndAdd(this, 1); // a full fence: then look once more before parking
             Runnable task = queue.poll();
-            if (task != null || runState != RUNNING) {
+            if (task != null || stopped) {
                 if (STATE.compareAndSet(w, PARKED, ACTIVE)) {
                     IDLE.getAndAdd(this, -1);
                 } else {
@@ -265,7 +261,7 @@ final class FixedPool {
             if (task != null) {
                 return task;
             }
-            if (runState != RUNNING || System.nanoTime() - deadline > 0) {
+            if (stopped || System.nanoTime() - deadline > 0) {
                 return null;
             }
             Thread.yield();
@@ -299,27 +295,16 @@ final class FixedPool {
         }
     }
 
-    /** Runs what is queued, then ends the threads; returns at once. */
-    void shutdown() {
-        stop(SHUTDOWN);
-    }
-
     /**
-     * Wakes every thread and ends each once the queue is empty; returns at once. The executor has cancelled every
-     * task before it calls this, so a task still queued returns at once when run: it is run rather than dropped, so
-     * that a task the executor's cancellation did not reach (one filed under another executor's group) still ends.
+     * Runs what is queued, then ends the threads; returns at once. For the executor's shutdownNow() too: it has
+     * cancelled every task first, so a task still queued returns at once when run; it is run rather than dropped, so
+     * that a task the executor's cancellation did not reach still ends.
      */
-    void shutdownNow() {
-        stop(STOPPED);
-    }
-
-    private void stop(int to) {
+    void shutdown() {
         Worker[] ws;
         lifecycle.lock();
         try {
-            if (runState < to) {
-                runState = to;
-            }
+            stopped = true;
             ws = workers;
             if (ws == null) { // never started, and start() now refuses to
                 for (int i = 0; i < size; i++) {
@@ -330,7 +315,7 @@ final class FixedPool {
         } finally {
             lifecycle.unlock();
         }
-        for (Worker w : ws) { // read after runState was written: a worker about to park sees one or the other
+        for (Worker w : ws) { // read after stopped was written: a worker about to park sees one or the other
             if (w != null && STATE.compareAndSet(w, PARKED, WOKEN)) {
                 IDLE.getAndAdd(this, -1);
                 LockSupport.unpark(w);

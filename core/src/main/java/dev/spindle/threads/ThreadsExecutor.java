@@ -77,7 +77,7 @@ public final class ThreadsExecutor extends AbstractTaskExecutor {
 
     @Override
     protected void stopMachineryNow() {
-        pool.shutdownNow();
+        pool.shutdown(); // every task was cancelled first: what is queued returns at once
     }
 
     @Override

@@ -165,7 +165,7 @@ class FixedPoolTest {
     }
 
     @Test
-    void shutdownNowEndsParkedThreadsAndThoseRunningAfterTheirTask() throws Exception {
+    void shutdownEndsIdleThreadsAtOnceAndABusyOneAfterItsTask() throws Exception {
         FixedPool pool = pool("now", 3);
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
@@ -174,7 +174,7 @@ class FixedPoolTest {
             awaitQuietly(release);
         });
         assertTrue(started.await(10, TimeUnit.SECONDS));
-        pool.shutdownNow(); // two threads are idle: they end now
+        pool.shutdown(); // two threads are idle: they end now
         assertFalse(pool.awaitTermination(Duration.ofMillis(1)));
         release.countDown();
         assertTrue(pool.awaitTermination(Duration.ofSeconds(10)));
@@ -334,11 +334,7 @@ class FixedPoolTest {
                 }
             });
             go.countDown();
-            if (random.nextBoolean()) {
-                pool.shutdown();
-            } else {
-                pool.shutdownNow();
-            }
+            pool.shutdown();
             submitter.join();
             assertTrue(pool.awaitTermination(Duration.ofSeconds(10)));
             assertTrue(ran.get() != refused.get(), "race " + races + ": ran=" + ran.get() + ", refused=" + refused.get());
