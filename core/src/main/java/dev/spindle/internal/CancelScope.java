@@ -33,7 +33,7 @@ public class CancelScope {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             REASON = l.findVarHandle(CancelScope.class, "reason", CancelReason.class);
-            LOCK = l.findVarHandle(CancelScope.class, "childLock", int.class);
+            LOCK = l.findVarHandle(CancelScope.class, "childLock", boolean.class);
             SOLE = l.findVarHandle(CancelScope.class, "soleChild", CancelScope.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -42,13 +42,13 @@ public class CancelScope {
 
     private final CancelScope parent;
     private volatile CancelReason reason;
-    @SuppressWarnings("unused") // accessed through LOCK
-    private volatile int childLock;
+    @SuppressWarnings("unused") // accessed through LOCK; a boolean, not an int: every task is a node, and bytes count
+    private volatile boolean childLock;
     private volatile CancelScope soleChild; // one child kept outside the list: adopted by one CAS, released by a store
     private CancelScope firstChild; // guarded by this node's childLock
     private CancelScope prevSibling; // guarded by the parent's childLock
     private CancelScope nextSibling; // guarded by the parent's childLock
-    private boolean linked; // guarded by the parent's childLock
+    // No "linked" flag: a node is in its parent's list exactly when it has a previous sibling or is the list's head.
 
     /** @param parent the enclosing node, or {@code null} for a root */
     protected CancelScope(CancelScope parent) {
@@ -192,7 +192,7 @@ public class CancelScope {
     /** Takes the spin lock that guards this node's own child bookkeeping; held for a few field writes only. */
     protected final void lockChildren() {
         int spins = 0;
-        while (!LOCK.compareAndSet(this, 0, 1)) {
+        while (!LOCK.compareAndSet(this, false, true)) {
             if (++spins < 64) {
                 Thread.onSpinWait();
             } else {
@@ -203,7 +203,7 @@ public class CancelScope {
 
     /** Releases {@link #lockChildren()}. */
     protected final void unlockChildren() {
-        LOCK.setRelease(this, 0);
+        LOCK.setRelease(this, false);
     }
 
     /** Links this node under its parent; call once, before the node can run anything. */
@@ -261,7 +261,6 @@ public class CancelScope {
                 head.prevSibling = child;
             }
             firstChild = child;
-            child.linked = true;
         } finally {
             unlockChildren();
         }
@@ -278,10 +277,9 @@ public class CancelScope {
         }
         lockChildren();
         try {
-            if (!child.linked) {
-                return;
+            if (child.prevSibling == null && firstChild != child) {
+                return; // not in the list: held in the sole slot, or released already
             }
-            child.linked = false;
             if (child.prevSibling != null) {
                 child.prevSibling.nextSibling = child.nextSibling;
             } else {

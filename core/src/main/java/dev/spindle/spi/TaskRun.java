@@ -104,26 +104,31 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
         }
     }
 
-    private final long id = nextId();
+    /** Bits of {@link #idBits} below the id. */
+    private static final int FLAG_BITS = 2;
+    /** Latencies recorded: a sampled task, a JFR event wanted, or a time limit. */
+    private static final long TIMED = 1;
+    /** The task returns a CompletionStage and the task ends when it completes. */
+    private static final long ASYNC = 2;
+
+    /**
+     * The id, shifted left by {@link #FLAG_BITS}, and the flags {@link #TIMED} and {@link #ASYNC}: one word rather
+     * than a long and two booleans, which with the other fields would round the object up by 8 bytes (every task
+     * has one, and a million sleeping virtual tasks are a million of these).
+     */
+    private final long idBits;
     private final AbstractTaskExecutor executor;
-    private final boolean timed; // latencies recorded: a sampled task, a JFR event wanted, or a time limit
     /**
      * The code, until the task has exited: cleared (a volatile store) as the last step of the exit, so that a
      * finished handle does not keep its closure alive, and {@code null} is what says the task has exited.
      */
     private volatile Task<?> task;
-    private final boolean async; // the task returns a CompletionStage and the task ends when it completes
 
     private volatile int state;
     private volatile int phase; // IDLE, INTERRUPTING, INTERRUPTED, EXITED, or SHIELDED + nesting - 1
     private volatile Thread runner;
     private Object outcome; // the value (published by the CAS to SUCCEEDED) or the failure (by the CAS to FAILED)
     private volatile boolean observed;
-    /**
-     * On a thread started for this task alone (whose uncaught-exception handler is this task): the innermost task
-     * running on that thread, this one or one it helps; read and written by that thread only. See {@link Current}.
-     */
-    private TaskRun<?> onItsThread;
     private Object backendData; // release/acquire: set once, before or after the task is published
     /**
      * What most tasks never need, kept aside so that a plain task stays small: made in the constructor for a task
@@ -157,11 +162,12 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
     TaskRun(AbstractTaskExecutor executor, Task<?> task, boolean async, TaskOptions options, CancelScope parent,
             RunListener listener) {
         super(parent);
+        long id = nextId();
         this.executor = executor;
         this.task = task;
-        this.async = async;
         boolean limited = options.timeout() != null || options.deadline() != null;
-        this.timed = limited || StatsRecorder.sampled(id) || Jfr.taskEventsWanted();
+        boolean timed = limited || StatsRecorder.sampled(id) || Jfr.taskEventsWanted();
+        this.idBits = id << FLAG_BITS | (timed ? TIMED : 0) | (async ? ASYNC : 0);
         String name = options.name();
         boolean ownListener = listener != null && listener != parent;
         if (timed || name != null || ownListener) {
@@ -264,11 +270,13 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
             return;
         }
         // read before the code runs: code that replaced its thread's handler must not stop the thread being counted
-        boolean ownThread = Thread.currentThread().getUncaughtExceptionHandler() == this;
+        Thread me = Thread.currentThread();
+        boolean ownThread = me.getUncaughtExceptionHandler() == this;
         try {
             claimAndRun(ex);
         } finally {
             if (ownThread) {
+                Current.ownThreadIdle(me, this); // cancelled before it started: no pop said the task is over
                 ex.ownThreadEnding(this);
             }
         }
@@ -288,11 +296,11 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
         } else {
             ex.recorder().started();
         }
-        if (timed) {
+        if (timed()) {
             Extras x = extras;
             long start = System.nanoTime();
             x.startNanos = start;
-            if (StatsRecorder.sampled(id)) {
+            if (StatsRecorder.sampled(id())) {
                 ex.recorder().queueWait(start - x.submitNanos);
             }
         }
@@ -311,7 +319,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
         } finally {
             Current.pop(previous);
         }
-        if (called && async && thrown == null) {
+        if (called && async() && thrown == null) {
             settleInterrupt(); // the thread moves on while the stage runs: no interrupt may reach it later
             awaitStage(out);
         } else if (called) {
@@ -334,24 +342,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
      */
     @Override
     public void uncaughtException(Thread t, Throwable e) {
-        Thread.UncaughtExceptionHandler d = Thread.getDefaultUncaughtExceptionHandler();
-        if (d != null) {
-            d.uncaughtException(t, e);
-        } else {
-            t.getThreadGroup().uncaughtException(t, e);
-        }
-    }
-
-    /**
-     * @return on the thread started for this task alone, the innermost task running there; for {@link Current} only
-     */
-    public TaskRun<?> innermostOnItsThread() {
-        return onItsThread;
-    }
-
-    /** @param run the innermost task now running on the thread started for this task; for {@link Current} only */
-    public void innermostOnItsThread(TaskRun<?> run) {
-        onItsThread = run;
+        Current.reportUncaught(t, e);
     }
 
     private void awaitStage(Object out) {
@@ -467,9 +458,10 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
     private void exit(boolean started) {
         cancelTimer();
         long ran = 0;
+        boolean timed = timed();
         if (timed && started) {
             ran = System.nanoTime() - extras.startNanos;
-            if (StatsRecorder.sampled(id)) {
+            if (StatsRecorder.sampled(id())) {
                 executor.recorder().runTime(ran);
             }
         }
@@ -480,7 +472,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
             event.executor = executor.name();
             event.backend = executor.backend();
             event.task = name();
-            event.taskId = id;
+            event.taskId = id();
             event.outcome = outcome.name();
             event.queueWait = timed && started ? extras.startNanos - extras.submitNanos : 0;
             event.runTime = Math.max(0, ran);
@@ -653,23 +645,31 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
 
     @Override
     protected int stripeHint() {
-        return (int) id;
+        return (int) id();
     }
 
     @Override
     public long id() {
-        return id;
+        return idBits >>> FLAG_BITS;
+    }
+
+    private boolean timed() {
+        return (idBits & TIMED) != 0;
+    }
+
+    private boolean async() {
+        return (idBits & ASYNC) != 0;
     }
 
     @Override
     public String name() {
         Extras x = extras;
-        return x != null && x.name != null ? x.name : "task-" + id;
+        return x != null && x.name != null ? x.name : "task-" + id();
     }
 
     /** @return e.g. {@code task 'fetch' (#12) on executor 'io'} */
     public String describe() {
-        return "task '" + name() + "' (#" + id + ") on executor '" + executor.name() + "'";
+        return "task '" + name() + "' (#" + id() + ") on executor '" + executor.name() + "'";
     }
 
     /** @return the executor that accepted this task */
@@ -730,7 +730,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
      */
     public long submitNanos() {
         Extras x = extras;
-        return timed && x != null ? x.submitNanos : 0L;
+        return timed() && x != null ? x.submitNanos : 0L;
     }
 
     @SuppressWarnings("unchecked")

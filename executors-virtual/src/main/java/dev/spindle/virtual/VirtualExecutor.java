@@ -11,8 +11,10 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Runs each task on its own virtual thread, named {@code spindle-<executor>-task-<id>} so that thread dumps and JFR
- * show which task a thread runs. The task itself is the thread's {@code Runnable} and its uncaught-exception handler
+ * Runs each task on its own virtual thread, named {@code <executor>#<id>} (the {@code #<id>} of the task's
+ * description, e.g. {@code io#42}) so that thread dumps and JFR show which task a thread runs. The name is short on
+ * purpose: it is a string of its own per task, kept while the task lives (56 bytes for {@code io#1234567}; a longer
+ * {@code spindle-io-task-1234567} would take 72). The task itself is the thread's {@code Runnable} and its uncaught-exception handler
  * (which reports as the JVM's default does): no other object per task, and Spindle finds the thread's task through
  * the handler, without a thread-local. A task should not replace its thread's handler, or
  * {@code Cancellation.check()} stops seeing that task.
@@ -30,7 +32,7 @@ public final class VirtualExecutor extends AbstractTaskExecutor {
     private static final java.util.concurrent.ThreadFactory THREADS = Thread.ofVirtual().factory();
 
     private final int limit; // Integer.MAX_VALUE when unlimited
-    private final String threadNamePrefix; // spindle-<executor>-task-
+    private final String threadNamePrefix; // <executor>#
     private final ConcurrentLinkedQueue<TaskRun<?>> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicInteger running = new AtomicInteger(); // slots taken
     // virtual threads started (counted by the submitter, before the start) and ended (counted by the thread itself):
@@ -51,7 +53,7 @@ public final class VirtualExecutor extends AbstractTaskExecutor {
                     + "; expected 0 (no limit) or a positive number");
         }
         this.limit = maxConcurrency == 0 ? Integer.MAX_VALUE : maxConcurrency;
-        this.threadNamePrefix = "spindle-" + name + "-task-";
+        this.threadNamePrefix = name + "#";
     }
 
     @Override

@@ -35,7 +35,7 @@ class VirtualExecutorTest {
             });
             h.join();
             assertTrue(seen.get().isVirtual());
-            assertEquals("spindle-io-task-" + h.id(), seen.get().getName());
+            assertEquals("io#" + h.id(), seen.get().getName());
         }
     }
 
@@ -72,6 +72,48 @@ class VirtualExecutorTest {
             } finally {
                 Thread.setDefaultUncaughtExceptionHandler(before);
             }
+        }
+    }
+
+    @Test
+    void theCurrentTaskFollowsAJoinThatRunsAnotherTaskInlineAndEndsWithTheTask() throws Exception {
+        // one slot: the outer task holds it, so the inner one waits in the queue and the outer's join runs it inline
+        try (TaskExecutor ex = Spindle.builder("inline").backend("virtual").set("maxConcurrency", "1").build()) {
+            AtomicReference<Thread> outerThread = new AtomicReference<>();
+            AtomicReference<Thread> innerThread = new AtomicReference<>();
+            AtomicReference<Object> innerSaw = new AtomicReference<>();
+            AtomicReference<Object> outerSawAfterJoin = new AtomicReference<>();
+            AtomicReference<Thread> callbackThread = new AtomicReference<>();
+            AtomicReference<Object> callbackSaw = new AtomicReference<>("not run");
+            CountDownLatch callbackRan = new CountDownLatch(1);
+            AtomicReference<TaskHandle<?>> innerHandle = new AtomicReference<>();
+            TaskHandle<TaskHandle<?>> outer = ex.submit(() -> {
+                outerThread.set(Thread.currentThread());
+                TaskHandle<?> self = Spindle.currentTask().orElseThrow();
+                // runs on this thread when this task ends, after its code: no task is current there any more
+                self.toCompletableFuture().whenComplete((v, e) -> {
+                    callbackThread.set(Thread.currentThread());
+                    callbackSaw.set(Spindle.currentTask().orElse(null));
+                    callbackRan.countDown();
+                });
+                TaskHandle<Object> inner = ex.submit(() -> {
+                    innerThread.set(Thread.currentThread());
+                    innerSaw.set(Spindle.currentTask().orElse(null));
+                    return null;
+                });
+                innerHandle.set(inner);
+                inner.join();
+                outerSawAfterJoin.set(Spindle.currentTask().orElse(null));
+                return self;
+            });
+            TaskHandle<?> self = outer.get(Duration.ofSeconds(30));
+            assertSame(outer, self);
+            assertSame(outerThread.get(), innerThread.get(), "the join ran the queued task on the joiner's thread");
+            assertSame(innerHandle.get(), innerSaw.get(), "inside the inline task, it is the current one");
+            assertSame(outer, outerSawAfterJoin.get(), "after the inline task, the joiner is current again");
+            assertTrue(callbackRan.await(30, TimeUnit.SECONDS));
+            assertSame(outerThread.get(), callbackThread.get(), "the end of the task ran on its own thread");
+            assertEquals(null, callbackSaw.get(), "once its task has ended, the thread runs no task");
         }
     }
 
