@@ -272,13 +272,15 @@ public final class TaskGroup extends GroupForks implements AutoCloseable {
             return Collections.unmodifiableList(out);
         }
 
+        private CancelScope heldHead; // what lock() took; read and written by the lock's holder only
+
         /** Guards the group's failure lists (rarely taken: failures only). */
         void lock() {
-            lockChildren();
+            heldHead = lockChildren();
         }
 
         void unlock() {
-            unlockChildren();
+            unlockChildren(heldHead);
         }
     }
 

@@ -49,7 +49,7 @@ public final class ForkJoinExecutor extends AbstractTaskExecutor {
      * @param parallelism the target parallelism
      */
     public ForkJoinExecutor(String name, int parallelism) {
-        super(name, "forkjoin");
+        super(name, "forkjoin", false, true);
         AtomicInteger count = new AtomicInteger();
         this.pool = new ForkJoinPool(parallelism, p -> {
             ForkJoinWorkerThread t = new Worker(p, newCarrierSlots());

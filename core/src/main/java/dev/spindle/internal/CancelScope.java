@@ -14,7 +14,8 @@ import java.util.List;
  *
  * <p>One child at a time sits in a slot of its own, set by a CAS and cleared by a store (a task opens one group at a
  * time, most often). The other children form an intrusive doubly-linked list (no allocation per child) guarded by a
- * spin lock on the parent, held for a few field writes only. Ordering: {@link #attachToParent} links the child under the lock and then reads
+ * spin lock on the parent, held for a few field writes only: the lock is the list's head itself, swapped for a
+ * marker by the CAS that takes it and stored back on release, so a node needs no field for it. Ordering: {@link #attachToParent} links the child under the lock and then reads
  * {@code reason} (volatile); {@link #cancel} writes {@code reason} (CAS) and then takes the lock to list the
  * children. Either the canceller sees the child or the child sees the reason, so no child is missed.
  *
@@ -33,7 +34,7 @@ public class CancelScope {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             REASON = l.findVarHandle(CancelScope.class, "reason", CancelReason.class);
-            LOCK = l.findVarHandle(CancelScope.class, "childLock", boolean.class);
+            LOCK = l.findVarHandle(CancelScope.class, "firstChild", CancelScope.class);
             SOLE = l.findVarHandle(CancelScope.class, "soleChild", CancelScope.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -42,12 +43,15 @@ public class CancelScope {
 
     private final CancelScope parent;
     private volatile CancelReason reason;
-    @SuppressWarnings("unused") // accessed through LOCK; a boolean, not an int: every task is a node, and bytes count
-    private volatile boolean childLock;
     private volatile CancelScope soleChild; // one child kept outside the list: adopted by one CAS, released by a store
-    private CancelScope firstChild; // guarded by this node's childLock
-    private CancelScope prevSibling; // guarded by the parent's childLock
-    private CancelScope nextSibling; // guarded by the parent's childLock
+    /**
+     * The list's head, or {@link #LOCKED} while a thread holds the list: {@link #lockChildren()} takes the head by
+     * swapping the marker in, {@link #unlockChildren} stores the (new) head back. Every task is a node, so the lock
+     * costs no field of its own.
+     */
+    private volatile CancelScope firstChild;
+    private CancelScope prevSibling; // guarded by the parent's lock
+    private CancelScope nextSibling; // guarded by the parent's lock
     // No "linked" flag: a node is in its parent's list exactly when it has a previous sibling or is the list's head.
 
     /** @param parent the enclosing node, or {@code null} for a root */
@@ -189,10 +193,21 @@ public class CancelScope {
         }
     }
 
-    /** Takes the spin lock that guards this node's own child bookkeeping; held for a few field writes only. */
-    protected final void lockChildren() {
+    /** What {@link #firstChild} holds while a thread holds this node's list. */
+    private static final CancelScope LOCKED = new CancelScope(null);
+
+    /**
+     * Takes the spin lock that guards this node's own child bookkeeping; held for a few field writes only.
+     *
+     * @return the list's head, to hand (changed or not) to {@link #unlockChildren}
+     */
+    protected final CancelScope lockChildren() {
         int spins = 0;
-        while (!LOCK.compareAndSet(this, false, true)) {
+        for (;;) {
+            CancelScope head = firstChild;
+            if (head != LOCKED && LOCK.compareAndSet(this, head, LOCKED)) {
+                return head;
+            }
             if (++spins < 64) {
                 Thread.onSpinWait();
             } else {
@@ -201,9 +216,13 @@ public class CancelScope {
         }
     }
 
-    /** Releases {@link #lockChildren()}. */
-    protected final void unlockChildren() {
-        LOCK.setRelease(this, false);
+    /**
+     * Releases {@link #lockChildren()}.
+     *
+     * @param head the list's head now: what {@code lockChildren} returned, or the head the holder made
+     */
+    protected final void unlockChildren(CancelScope head) {
+        LOCK.setRelease(this, head);
     }
 
     /** Links this node under its parent; call once, before the node can run anything. */
@@ -252,18 +271,13 @@ public class CancelScope {
         if (soleChild == null && SOLE.compareAndSet(this, null, child)) {
             return;
         }
-        lockChildren();
-        try {
-            CancelScope head = firstChild;
-            child.nextSibling = head;
-            child.prevSibling = null;
-            if (head != null) {
-                head.prevSibling = child;
-            }
-            firstChild = child;
-        } finally {
-            unlockChildren();
+        CancelScope head = lockChildren();
+        child.nextSibling = head; // nothing here can throw
+        child.prevSibling = null;
+        if (head != null) {
+            head.prevSibling = child;
         }
+        unlockChildren(child);
     }
 
     /**
@@ -275,24 +289,22 @@ public class CancelScope {
         if (soleChild == child && SOLE.compareAndSet(this, child, null)) {
             return; // a CAS, not a store: two threads releasing the same child must not clear a newer one's slot
         }
-        lockChildren();
-        try {
-            if (child.prevSibling == null && firstChild != child) {
-                return; // not in the list: held in the sole slot, or released already
-            }
-            if (child.prevSibling != null) {
-                child.prevSibling.nextSibling = child.nextSibling;
-            } else {
-                firstChild = child.nextSibling;
-            }
-            if (child.nextSibling != null) {
-                child.nextSibling.prevSibling = child.prevSibling;
-            }
-            child.prevSibling = null;
-            child.nextSibling = null;
-        } finally {
-            unlockChildren();
+        CancelScope head = lockChildren();
+        if (child.prevSibling == null && head != child) {
+            unlockChildren(head);
+            return; // not in the list: held in the sole slot, or released already
         }
+        if (child.prevSibling != null) { // nothing here can throw
+            child.prevSibling.nextSibling = child.nextSibling;
+        } else {
+            head = child.nextSibling;
+        }
+        if (child.nextSibling != null) {
+            child.nextSibling.prevSibling = child.prevSibling;
+        }
+        child.prevSibling = null;
+        child.nextSibling = null;
+        unlockChildren(head);
     }
 
     /**
@@ -306,13 +318,13 @@ public class CancelScope {
         if (sole != null) {
             out.add(sole);
         }
-        lockChildren();
+        CancelScope head = lockChildren();
         try {
-            for (CancelScope c = firstChild; c != null; c = c.nextSibling) {
-                out.add(c);
+            for (CancelScope c = head; c != null; c = c.nextSibling) {
+                out.add(c); // may throw OutOfMemoryError: the finally puts the head back
             }
         } finally {
-            unlockChildren();
+            unlockChildren(head);
         }
         for (CancelScope child : out) {
             child.cancel(why);

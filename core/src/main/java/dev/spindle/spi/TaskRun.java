@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  *
  * @param <T> the result type
  */
-public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runnable, Thread.UncaughtExceptionHandler {
+public sealed class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runnable, Thread.UncaughtExceptionHandler
+        permits TaskRun.WithData {
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskRun.class);
     private static final AtomicLong IDS = new AtomicLong();
@@ -77,7 +78,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
     private static final VarHandle PHASE;
     private static final VarHandle EXTRAS;
     private static final VarHandle RUNNER;
-    private static final VarHandle BACKEND_DATA;
+    private static final VarHandle ID_BITS;
 
     static {
         try {
@@ -86,7 +87,7 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
             PHASE = l.findVarHandle(TaskRun.class, "phase", int.class);
             EXTRAS = l.findVarHandle(TaskRun.class, "extras", Extras.class);
             RUNNER = l.findVarHandle(TaskRun.class, "runner", Thread.class);
-            BACKEND_DATA = l.findVarHandle(TaskRun.class, "backendData", Object.class);
+            ID_BITS = l.findVarHandle(TaskRun.class, "idBits", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -105,18 +106,21 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
     }
 
     /** Bits of {@link #idBits} below the id. */
-    private static final int FLAG_BITS = 2;
+    private static final int FLAG_BITS = 3;
     /** Latencies recorded: a sampled task, a JFR event wanted, or a time limit. */
     private static final long TIMED = 1;
     /** The task returns a CompletionStage and the task ends when it completes. */
     private static final long ASYNC = 2;
+    /** Someone joined the task or read its failure; the one flag set after construction (atomically, by an OR). */
+    private static final long OBSERVED = 4;
 
     /**
-     * The id, shifted left by {@link #FLAG_BITS}, and the flags {@link #TIMED} and {@link #ASYNC}: one word rather
-     * than a long and two booleans, which with the other fields would round the object up by 8 bytes (every task
-     * has one, and a million sleeping virtual tasks are a million of these).
+     * The id, shifted left by {@link #FLAG_BITS}, and the flags {@link #TIMED}, {@link #ASYNC} and {@link #OBSERVED}:
+     * one word rather than a long and three booleans, which with the other fields would round the object up by 8
+     * bytes (every task has one, and a million sleeping virtual tasks are a million of these). Written in the
+     * constructor; afterwards only {@link #OBSERVED} is set, by an atomic OR, so the other bits never change.
      */
-    private final long idBits;
+    private long idBits;
     private final AbstractTaskExecutor executor;
     /**
      * The code, until the task has exited: cleared (a volatile store) as the last step of the exit, so that a
@@ -128,8 +132,6 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
     private volatile int phase; // IDLE, INTERRUPTING, INTERRUPTED, EXITED, or SHIELDED + nesting - 1
     private volatile Thread runner;
     private Object outcome; // the value (published by the CAS to SUCCEEDED) or the failure (by the CAS to FAILED)
-    private volatile boolean observed;
-    private Object backendData; // release/acquire: set once, before or after the task is published
     /**
      * What most tasks never need, kept aside so that a plain task stays small: made in the constructor for a task
      * that is named, timed or reports to a listener other than its parent, else by the first thread that needs it.
@@ -714,14 +716,55 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
         return cf;
     }
 
-    /** @return per-backend data, e.g. the fork/join task wrapping this run */
+    /**
+     * @return per-backend data, e.g. the fork/join task wrapping this run; {@code null} unless the executor keeps
+     *     such data (see {@link AbstractTaskExecutor#AbstractTaskExecutor(String, String, boolean, boolean)})
+     */
     public Object backendData() {
-        return BACKEND_DATA.getAcquire(this);
+        return null;
     }
 
-    /** @param data per-backend data */
+    /**
+     * @param data per-backend data
+     * @throws IllegalStateException if the executor did not ask for backend data when it was made
+     */
     public void backendData(Object data) {
-        BACKEND_DATA.setRelease(this, data);
+        throw new IllegalStateException(describe() + ": its executor keeps no backend data; an executor that needs it "
+                + "passes keepsBackendData = true to AbstractTaskExecutor's constructor");
+    }
+
+    /**
+     * A task of an executor that keeps data of its own per task (a fork/join wrapper, a worker's lease): only those
+     * pay for the field.
+     */
+    static final class WithData<T> extends TaskRun<T> {
+        private static final VarHandle DATA;
+
+        static {
+            try {
+                DATA = MethodHandles.lookup().findVarHandle(WithData.class, "data", Object.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        @SuppressWarnings("unused") // accessed through DATA
+        private Object data; // release/acquire: set before or after the task is published
+
+        WithData(AbstractTaskExecutor executor, Task<?> task, boolean async, TaskOptions options, CancelScope parent,
+                RunListener listener) {
+            super(executor, task, async, options, parent, listener);
+        }
+
+        @Override
+        public Object backendData() {
+            return DATA.getAcquire(this);
+        }
+
+        @Override
+        public void backendData(Object data) {
+            DATA.setRelease(this, data);
+        }
     }
 
     /**
@@ -740,13 +783,13 @@ public final class TaskRun<T> extends CancelScope implements TaskHandle<T>, Runn
 
     /** @return whether someone joined this task or read its failure */
     public boolean isObserved() {
-        return observed;
+        return ((long) ID_BITS.getVolatile(this) & OBSERVED) != 0;
     }
 
     /** Someone saw the failure (or will: a stage handed out). */
     private void observe() {
-        if (!observed) {
-            observed = true;
+        if ((idBits & OBSERVED) == 0) {
+            ID_BITS.getAndBitwiseOr(this, OBSERVED);
         }
     }
 

@@ -77,7 +77,7 @@ final class ProcessExecutor extends AbstractTaskExecutor {
      */
     ProcessExecutor(String name, WorkerSpec spec, int workers, int maxTasksPerWorker, boolean prestart, int spares,
             int retries, Pipeline pipeline) {
-        super(name, "process");
+        super(name, "process", false, true);
         this.pipeline = pipeline;
         this.workers = workers;
         this.maxTasksPerWorker = maxTasksPerWorker;
