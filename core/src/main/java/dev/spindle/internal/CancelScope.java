@@ -12,10 +12,10 @@ import java.util.List;
  * <p>A node may carry its own deadline; its effective deadline is the tightest along the path to the root, read on
  * demand so that a deadline tightened later is seen by every descendant.
  *
- * <p>One child at a time sits in a slot of its own, set by a CAS and cleared by a store (a task opens one group at a
- * time, most often). The other children form an intrusive doubly-linked list (no allocation per child) guarded by a
- * spin lock on the parent, held for a few field writes only: the lock is the list's head itself, swapped for a
- * marker by the CAS that takes it and stored back on release, so a node needs no field for it. Ordering: {@link #attachToParent} links the child under the lock and then reads
+ * <p>Children form an intrusive doubly-linked list (no allocation per child) guarded by a spin lock on the parent,
+ * held for a few field writes only: the lock is the list's head itself, swapped for a marker by the CAS that takes it
+ * and stored back on release, so a node needs no field for it. The first child of an empty list and the last one to
+ * leave need no lock: one CAS on the head each (a task opens one group at a time, most often). Ordering: {@link #attachToParent} links the child under the lock and then reads
  * {@code reason} (volatile); {@link #cancel} writes {@code reason} (CAS) and then takes the lock to list the
  * children. Either the canceller sees the child or the child sees the reason, so no child is missed.
  *
@@ -28,14 +28,12 @@ public class CancelScope {
 
     private static final VarHandle REASON;
     private static final VarHandle LOCK;
-    private static final VarHandle SOLE;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             REASON = l.findVarHandle(CancelScope.class, "reason", CancelReason.class);
             LOCK = l.findVarHandle(CancelScope.class, "firstChild", CancelScope.class);
-            SOLE = l.findVarHandle(CancelScope.class, "soleChild", CancelScope.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -43,7 +41,6 @@ public class CancelScope {
 
     private final CancelScope parent;
     private volatile CancelReason reason;
-    private volatile CancelScope soleChild; // one child kept outside the list: adopted by one CAS, released by a store
     /**
      * The list's head, or {@link #LOCKED} while a thread holds the list: {@link #lockChildren()} takes the head by
      * swapping the marker in, {@link #unlockChildren} stores the (new) head back. Every task is a node, so the lock
@@ -267,8 +264,9 @@ public class CancelScope {
      * @param child a node whose parent is this one
      */
     protected void adopt(CancelScope child) {
-        // The common case, a task that opens one group at a time, takes no lock: the child sits in a slot of its own.
-        if (soleChild == null && SOLE.compareAndSet(this, null, child)) {
+        // The common case, a task that opens one group at a time, takes no lock: the first child of an empty list
+        // becomes its head by one CAS (a new node's links are null already).
+        if (firstChild == null && LOCK.compareAndSet(this, null, child)) {
             return;
         }
         CancelScope head = lockChildren();
@@ -286,13 +284,17 @@ public class CancelScope {
      * @param child a node adopted before
      */
     protected void release(CancelScope child) {
-        if (soleChild == child && SOLE.compareAndSet(this, child, null)) {
-            return; // a CAS, not a store: two threads releasing the same child must not clear a newer one's slot
+        // The list's only node leaves by one CAS. Read the head first: seeing the child there orders the reads of its
+        // links after the push that made it the head. A node's next link never goes from null to a node (pushes add
+        // at the head), so null there is final; the CAS fails if a push or a holder of the lock came in between.
+        if (firstChild == child && child.prevSibling == null && child.nextSibling == null
+                && LOCK.compareAndSet(this, child, null)) {
+            return;
         }
         CancelScope head = lockChildren();
         if (child.prevSibling == null && head != child) {
             unlockChildren(head);
-            return; // not in the list: held in the sole slot, or released already
+            return; // not in the list: released already (or never adopted)
         }
         if (child.prevSibling != null) { // nothing here can throw
             child.prevSibling.nextSibling = child.nextSibling;
@@ -314,11 +316,7 @@ public class CancelScope {
      */
     protected void cancelChildren(CancelReason why) {
         List<CancelScope> out = new ArrayList<>();
-        CancelScope sole = soleChild; // read after reason was set: a child adopted into the slot later sees the reason
-        if (sole != null) {
-            out.add(sole);
-        }
-        CancelScope head = lockChildren();
+        CancelScope head = lockChildren(); // after reason was set: a child adopted later sees the reason
         try {
             for (CancelScope c = head; c != null; c = c.nextSibling) {
                 out.add(c); // may throw OutOfMemoryError: the finally puts the head back

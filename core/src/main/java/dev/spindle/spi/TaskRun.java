@@ -106,32 +106,40 @@ public sealed class TaskRun<T> extends CancelScope implements TaskHandle<T>, Run
     }
 
     /** Bits of {@link #idBits} below the id. */
-    private static final int FLAG_BITS = 3;
+    private static final int FLAG_BITS = 4;
     /** Latencies recorded: a sampled task, a JFR event wanted, or a time limit. */
     private static final long TIMED = 1;
     /** The task returns a CompletionStage and the task ends when it completes. */
     private static final long ASYNC = 2;
-    /** Someone joined the task or read its failure; the one flag set after construction (atomically, by an OR). */
+    /** Someone joined the task or read its failure; set after construction (atomically, by an OR). */
     private static final long OBSERVED = 4;
+    /**
+     * The task has exited: its code finished (or will never run) and everyone was told. Set (by an atomic OR, a full
+     * fence) as the last step of the exit; then volatile reads of extras and its exit future: pairs with
+     * {@link #exitFuture()}.
+     */
+    private static final long HAS_EXITED = 8;
 
     /**
-     * The id, shifted left by {@link #FLAG_BITS}, and the flags {@link #TIMED}, {@link #ASYNC} and {@link #OBSERVED}:
-     * one word rather than a long and three booleans, which with the other fields would round the object up by 8
-     * bytes (every task has one, and a million sleeping virtual tasks are a million of these). Written in the
-     * constructor; afterwards only {@link #OBSERVED} is set, by an atomic OR, so the other bits never change.
+     * The id, shifted left by {@link #FLAG_BITS}, and the flags {@link #TIMED}, {@link #ASYNC}, {@link #OBSERVED} and
+     * {@link #HAS_EXITED}: one word rather than a long and four booleans, which with the other fields would round the
+     * object up by 8 bytes (every task has one, and a million sleeping virtual tasks are a million of these). Written
+     * in the constructor; afterwards only {@link #OBSERVED} and {@link #HAS_EXITED} are set, each by an atomic OR, so the
+     * other bits never change.
      */
     private long idBits;
     private final AbstractTaskExecutor executor;
     /**
-     * The code, until the task has exited: cleared (a volatile store) as the last step of the exit, so that a
-     * finished handle does not keep its closure alive, and {@code null} is what says the task has exited.
+     * The task's code until it returns, then what it gave: the value (published by the CAS to SUCCEEDED) or the
+     * failure (by the CAS to FAILED). One field for both, since the code is no longer needed once there is an
+     * outcome; a cancelled task's is cleared at its exit, so that a finished handle does not keep its closure alive.
+     * Read as the code only by the thread that won PENDING to RUNNING, as the outcome only after reading the state.
      */
-    private volatile Task<?> task;
+    private Object body;
 
     private volatile int state;
     private volatile int phase; // IDLE, INTERRUPTING, INTERRUPTED, EXITED, or SHIELDED + nesting - 1
     private volatile Thread runner;
-    private Object outcome; // the value (published by the CAS to SUCCEEDED) or the failure (by the CAS to FAILED)
     /**
      * What most tasks never need, kept aside so that a plain task stays small: made in the constructor for a task
      * that is named, timed or reports to a listener other than its parent, else by the first thread that needs it.
@@ -166,7 +174,7 @@ public sealed class TaskRun<T> extends CancelScope implements TaskHandle<T>, Run
         super(parent);
         long id = nextId();
         this.executor = executor;
-        this.task = task;
+        this.body = task;
         boolean limited = options.timeout() != null || options.deadline() != null;
         boolean timed = limited || StatsRecorder.sampled(id) || Jfr.taskEventsWanted();
         this.idBits = id << FLAG_BITS | (timed ? TIMED : 0) | (async ? ASYNC : 0);
@@ -311,7 +319,7 @@ public sealed class TaskRun<T> extends CancelScope implements TaskHandle<T>, Run
         Throwable thrown = null;
         boolean called = false;
         try {
-            Task<?> t = task;
+            Task<?> t = (Task<?>) body;
             if (!isCancelRequested()) {
                 called = true;
                 out = t.call();
@@ -410,11 +418,11 @@ public sealed class TaskRun<T> extends CancelScope implements TaskHandle<T>, Run
 
     private void finish(T v, Throwable thrown) {
         if (thrown == null) {
-            outcome = v;
+            body = v;
             if (STATE.compareAndSet(this, RUNNING, SUCCEEDED)) {
                 RUNNER.set(this, null); // no canceller can interrupt now: none can win RUNNING to CANCELLED
             } else {
-                outcome = null;
+                body = null;
                 settleInterrupt();
                 warnSwallowedCancellation();
             }
@@ -433,11 +441,11 @@ public sealed class TaskRun<T> extends CancelScope implements TaskHandle<T>, Run
                 }
             }
         } else {
-            outcome = thrown;
+            body = thrown;
             if (STATE.compareAndSet(this, RUNNING, FAILED)) {
                 RUNNER.set(this, null);
             } else {
-                outcome = null;
+                body = null;
                 settleInterrupt();
                 extras().lateFailure = thrown; // the cancellation came first: its consequence, kept as suppressed
             }
@@ -494,7 +502,10 @@ public sealed class TaskRun<T> extends CancelScope implements TaskHandle<T>, Run
             }
         }
         executor.runExited(this); // counted before joiners wake, so a joiner reads stats that include this task
-        task = null; // volatile write (now it has exited), then volatile reads of extras and exit: pairs with exitFuture()
+        if (state == CANCELLED) {
+            body = null; // the code, if it never ran; else already cleared by finish
+        }
+        ID_BITS.getAndBitwiseOr(this, HAS_EXITED); // then volatile reads of extras and exit: pairs with exitFuture()
         x = extras;
         CompletableFuture<Void> cf = x == null ? null : x.exit;
         if (cf != null) {
@@ -697,7 +708,7 @@ public sealed class TaskRun<T> extends CancelScope implements TaskHandle<T>, Run
 
     /** @return whether the task's code has finished (or will never run) and everyone was told */
     public boolean hasExited() {
-        return task == null;
+        return ((long) ID_BITS.getVolatile(this) & HAS_EXITED) != 0;
     }
 
     /** @return a future completed once the task has exited */
@@ -710,7 +721,7 @@ public sealed class TaskRun<T> extends CancelScope implements TaskHandle<T>, Run
                 cf = x.exit;
             }
         }
-        if (task == null) {
+        if (hasExited()) {
             cf.complete(null); // the exit may have read exit before our CAS: complete it ourselves
         }
         return cf;
@@ -778,7 +789,7 @@ public sealed class TaskRun<T> extends CancelScope implements TaskHandle<T>, Run
 
     @SuppressWarnings("unchecked")
     private T value() {
-        return (T) outcome; // read after the state read that said SUCCEEDED
+        return (T) body; // read after the state read that said SUCCEEDED
     }
 
     /** @return whether someone joined this task or read its failure */
@@ -810,21 +821,21 @@ public sealed class TaskRun<T> extends CancelScope implements TaskHandle<T>, Run
 
     /** @return the failure of a FAILED task without marking it as seen, or {@code null} */
     public Throwable peekFailure() {
-        return state == FAILED ? (Throwable) outcome : null;
+        return state == FAILED ? (Throwable) body : null;
     }
 
     @Override
     public Throwable failure() {
         if (state == FAILED) {
             observe();
-            return (Throwable) outcome;
+            return (Throwable) body;
         }
         return null;
     }
 
     @Override
     public T join() {
-        if (state != CANCELLED && task != null) {
+        if (state != CANCELLED && !hasExited()) {
             if (BlockingGuard.forbidden()) {
                 BlockingGuard.check("join() of " + describe());
             }
@@ -853,7 +864,7 @@ public sealed class TaskRun<T> extends CancelScope implements TaskHandle<T>, Run
             case SUCCEEDED -> value();
             case FAILED -> {
                 observe(); // marked when seen, not when asked: a join that ends otherwise saw nothing
-                throw new TaskFailedException(describe() + " failed: " + outcome, (Throwable) outcome);
+                throw new TaskFailedException(describe() + " failed: " + body, (Throwable) body);
             }
             case CANCELLED -> throw cancellationException();
             default -> throw new IllegalStateException(describe() + " is not done");
@@ -862,7 +873,7 @@ public sealed class TaskRun<T> extends CancelScope implements TaskHandle<T>, Run
 
     @Override
     public T get(Duration timeout) throws TimeoutException {
-        if (state != CANCELLED && task != null) {
+        if (state != CANCELLED && !hasExited()) {
             if (BlockingGuard.forbidden()) {
                 BlockingGuard.check("get(" + timeout + ") of " + describe());
             }
@@ -883,7 +894,7 @@ public sealed class TaskRun<T> extends CancelScope implements TaskHandle<T>, Run
 
     @Override
     public T get() throws InterruptedException, ExecutionException {
-        if (state != CANCELLED && task != null) {
+        if (state != CANCELLED && !hasExited()) {
             if (BlockingGuard.forbidden()) {
                 BlockingGuard.check("get() of " + describe());
             }
@@ -894,7 +905,7 @@ public sealed class TaskRun<T> extends CancelScope implements TaskHandle<T>, Run
 
     @Override
     public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
-        if (state != CANCELLED && task != null) {
+        if (state != CANCELLED && !hasExited()) {
             if (BlockingGuard.forbidden()) {
                 BlockingGuard.check("get(timeout) of " + describe());
             }
@@ -906,7 +917,7 @@ public sealed class TaskRun<T> extends CancelScope implements TaskHandle<T>, Run
     private T reportChecked() throws ExecutionException {
         if (state == FAILED) {
             observe();
-            throw new ExecutionException(describe() + " failed: " + outcome, (Throwable) outcome);
+            throw new ExecutionException(describe() + " failed: " + body, (Throwable) body);
         }
         return report();
     }
@@ -925,7 +936,7 @@ public sealed class TaskRun<T> extends CancelScope implements TaskHandle<T>, Run
             throw new IllegalStateException(describe() + " has not failed: it is " + taskState());
         }
         observe();
-        return (Throwable) outcome;
+        return (Throwable) body;
     }
 
     @Override
@@ -951,7 +962,7 @@ public sealed class TaskRun<T> extends CancelScope implements TaskHandle<T>, Run
         exitFuture().whenComplete((ignored, e) -> {
             switch (state) {
                 case SUCCEEDED -> cf.complete(value());
-                case FAILED -> cf.completeExceptionally((Throwable) outcome);
+                case FAILED -> cf.completeExceptionally((Throwable) body);
                 default -> cf.completeExceptionally(cancellationException());
             }
         });

@@ -26,6 +26,9 @@ import java.util.concurrent.locks.LockSupport;
  *       {@code join()} on each handle. The difference to {@code spindle} is what the group itself costs.</li>
  *   <li>{@code raw}: {@code Executors.newVirtualThreadPerTaskExecutor()}; every task submitted and its future kept
  *       in a list, then {@code get()} on each.</li>
+ *   <li>{@code raw-named}: the same, but the JDK executor names each thread as Spindle does ({@code fanout#<n>},
+ *       {@code Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("fanout#", 0).factory())}): what the
+ *       thread names cost, apart from everything else.</li>
  * </ul>
  * The clock runs from the first fork/submit until the last task is known to be done; creating and closing the
  * executor is outside it. Before measuring, warm-up rounds of the same shape (smaller, shorter sleeps) let the JIT
@@ -112,9 +115,11 @@ final class FanOutRun {
         return switch (variant) {
             case "spindle" -> spindle(tasks, sleepMillis);
             case "spindle-submit" -> spindleSubmit(tasks, sleepMillis);
-            case "raw" -> raw(tasks, sleepMillis);
+            case "raw" -> raw(Executors.newVirtualThreadPerTaskExecutor(), tasks, sleepMillis);
+            case "raw-named" -> raw(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("fanout#", 0).factory()),
+                    tasks, sleepMillis);
             default -> throw new IllegalArgumentException("variant is '" + variant
-                    + "'; expected spindle, spindle-submit or raw");
+                    + "'; expected spindle, spindle-submit, raw or raw-named");
         };
     }
 
@@ -155,12 +160,12 @@ final class FanOutRun {
         }
     }
 
-    private static long raw(int tasks, long sleepMillis) throws Exception {
+    private static long raw(ExecutorService jdkExecutor, int tasks, long sleepMillis) throws Exception {
         Callable<Object> sleep = () -> {
             Thread.sleep(sleepMillis);
             return null;
         };
-        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (ExecutorService executor = jdkExecutor) {
             long start = System.nanoTime();
             List<Future<Object>> futures = new ArrayList<>(tasks);
             for (int i = 0; i < tasks; i++) {
