@@ -15,9 +15,14 @@ import java.util.List;
  * <p>Children form an intrusive doubly-linked list (no allocation per child) guarded by a spin lock on the parent,
  * held for a few field writes only: the lock is the list's head itself, swapped for a marker by the CAS that takes it
  * and stored back on release, so a node needs no field for it. The first child of an empty list and the last one to
- * leave need no lock: one CAS on the head each (a task opens one group at a time, most often). Ordering: {@link #attachToParent} links the child under the lock and then reads
- * {@code reason} (volatile); {@link #cancel} writes {@code reason} (CAS) and then takes the lock to list the
- * children. Either the canceller sees the child or the child sees the reason, so no child is missed.
+ * leave need no lock: one CAS on the head each (a task opens one group at a time, most often).
+ *
+ * <p>Ordering: {@link #attachToParent} links the child (by a CAS on the head: the fast path's, or the lock's followed
+ * by the release that stores the new head) and then reads {@code reason} (volatile); {@link #cancel} writes
+ * {@code reason} (CAS) and then takes the lock (a CAS on the same head) to list the children. The CASes on the head
+ * are totally ordered: if the canceller's comes first, the child's link and its read of the reason come after it and
+ * see the reason; if the child's comes first, the canceller's CAS reads the head the child's link left, and so lists
+ * the child. No child is missed.
  *
  * <p>Thread-safe.
  */

@@ -279,9 +279,11 @@ public sealed class TaskRun<T> extends CancelScope implements TaskHandle<T>, Run
             claimAndRun(ex);
             return;
         }
-        // read before the code runs: code that replaced its thread's handler must not stop the thread being counted
+        // read before the code runs: code that replaced its thread's handler must not stop the thread being counted.
+        // The handler names the innermost task running here, so it is this one also when this task's own code calls
+        // run() again: then the runner is this thread already, and the call is not the thread's start.
         Thread me = Thread.currentThread();
-        boolean ownThread = me.getUncaughtExceptionHandler() == this;
+        boolean ownThread = me.getUncaughtExceptionHandler() == this && runner != me;
         try {
             claimAndRun(ex);
         } finally {

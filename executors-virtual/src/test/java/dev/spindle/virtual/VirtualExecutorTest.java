@@ -76,6 +76,53 @@ class VirtualExecutorTest {
     }
 
     @Test
+    void aRunningTaskThatCallsRunOnItselfStaysCurrentAndKeepsItsSlot() throws Exception {
+        // run() of a task already running does nothing: neither on its own thread nor when a join runs it inline
+        VirtualExecutor ex = (VirtualExecutor) Spindle.builder("rerun").backend("virtual")
+                .set("maxConcurrency", "1").build();
+        try {
+            AtomicReference<Object> ownAfter = new AtomicReference<>();
+            AtomicReference<Object> inlineAfter = new AtomicReference<>();
+            TaskHandle<Object> outer = ex.submit(() -> {
+                Object self = Spindle.currentTask().orElseThrow();
+                ((Runnable) self).run();
+                ownAfter.set(Spindle.currentTask().orElse(null) == self ? "same" : "changed");
+                TaskHandle<Object> inner = ex.submit(() -> { // queued: the one slot is ours, so join runs it here
+                    Object me = Spindle.currentTask().orElseThrow();
+                    ((Runnable) me).run();
+                    inlineAfter.set(Spindle.currentTask().orElse(null) == me ? "same" : "changed");
+                    return null;
+                });
+                inner.join();
+                return null;
+            });
+            outer.get(Duration.ofSeconds(30));
+            assertEquals("same", ownAfter.get(), "on its own thread");
+            assertEquals("same", inlineAfter.get(), "run inline by a join");
+            // the slot was given back once, not twice: two tasks that each hold it until released never overlap
+            AtomicInteger inside = new AtomicInteger();
+            AtomicInteger most = new AtomicInteger();
+            List<TaskHandle<Object>> hs = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                hs.add(ex.submit(() -> {
+                    most.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                    Thread.sleep(20);
+                    inside.decrementAndGet();
+                    return null;
+                }));
+            }
+            for (TaskHandle<Object> h : hs) {
+                h.get(Duration.ofSeconds(30));
+            }
+            assertEquals(1, most.get(), "the limit of 1 still holds");
+        } finally {
+            ex.close();
+        }
+        assertTrue(ex.awaitTermination(Duration.ofSeconds(30)));
+        assertEquals(0, ex.liveThreads(), "every thread counted once as gone");
+    }
+
+    @Test
     void theCurrentTaskFollowsAJoinThatRunsAnotherTaskInlineAndEndsWithTheTask() throws Exception {
         // one slot: the outer task holds it, so the inner one waits in the queue and the outer's join runs it inline
         try (TaskExecutor ex = Spindle.builder("inline").backend("virtual").set("maxConcurrency", "1").build()) {
