@@ -4,6 +4,7 @@ import dev.spindle.Spindle;
 import dev.spindle.Task;
 import dev.spindle.TaskExecutor;
 import dev.spindle.TaskGroup;
+import dev.spindle.TaskHandle;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -16,11 +17,13 @@ import java.util.concurrent.Future;
 /**
  * The fan-out of {@code FanOutBenchmark} ({@value #TASKS} no-op tasks in one group, against the raw pool's submit +
  * get of each), alternating between the two every 200 ms in one JVM, so that the machine's drift hits both alike;
- * prints the median of the per-round ratios and its quartiles. Parallelism 2.
+ * prints the median of the per-round ratios and its quartiles. Parallelism 2. On {@code virtual} the raw side is
+ * {@code Executors.newVirtualThreadPerTaskExecutor()}, and a third body alternates with them: Spindle's
+ * {@code submit} + {@code join} of each task without a group (issue 3's submit+join throughput).
  *
  * <pre>
  * java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -cp benchmarks.jar dev.spindle.benchmarks.injvm.FanOutAlternation \
- *     threads|forkjoin ROUNDS
+ *     threads|forkjoin|virtual ROUNDS
  * </pre>
  */
 public final class FanOutAlternation {
@@ -46,12 +49,12 @@ public final class FanOutAlternation {
     }
 
     /**
-     * @param args backend ({@code threads} or {@code forkjoin}), rounds
+     * @param args backend ({@code threads}, {@code forkjoin} or {@code virtual}), rounds
      * @throws Exception if a task fails
      */
     public static void main(String[] args) throws Exception {
-        if (args.length != 2 || !(args[0].equals("threads") || args[0].equals("forkjoin"))) {
-            throw new IllegalArgumentException("usage: FanOutAlternation threads|forkjoin ROUNDS; got "
+        if (args.length != 2 || !List.of("threads", "forkjoin", "virtual").contains(args[0])) {
+            throw new IllegalArgumentException("usage: FanOutAlternation threads|forkjoin|virtual ROUNDS; got "
                     + String.join(" ", args));
         }
         String backend = args[0];
@@ -59,8 +62,16 @@ public final class FanOutAlternation {
         Task<Object> task = () -> null;
         Callable<Object> callable = () -> null;
         Future<?>[] futures = new Future<?>[TASKS];
-        try (TaskExecutor spindle = Spindle.builder("bench").backend(backend).parallelism(2).build()) {
-            ExecutorService raw = backend.equals("forkjoin") ? new ForkJoinPool(2) : Executors.newFixedThreadPool(2);
+        boolean virtual = backend.equals("virtual");
+        @SuppressWarnings("unchecked")
+        TaskHandle<Object>[] handles = new TaskHandle[TASKS];
+        try (TaskExecutor spindle = virtual ? Spindle.builder("bench").backend(backend).build()
+                : Spindle.builder("bench").backend(backend).parallelism(2).build()) {
+            ExecutorService raw = switch (backend) {
+                case "forkjoin" -> new ForkJoinPool(2);
+                case "virtual" -> Executors.newVirtualThreadPerTaskExecutor();
+                default -> Executors.newFixedThreadPool(2);
+            };
             try {
                 Body rawBody = () -> {
                     for (int i = 0; i < TASKS; i++) {
@@ -78,11 +89,23 @@ public final class FanOutAlternation {
                         g.join();
                     }
                 };
+                Body submitBody = () -> {
+                    for (int i = 0; i < TASKS; i++) {
+                        handles[i] = spindle.submit(task);
+                    }
+                    for (int i = 0; i < TASKS; i++) {
+                        handles[i].join();
+                    }
+                };
                 for (int w = 0; w < 5; w++) {
                     microsPerOp(rawBody, 300_000_000L);
                     microsPerOp(groupBody, 300_000_000L);
+                    if (virtual) {
+                        microsPerOp(submitBody, 300_000_000L);
+                    }
                 }
                 List<Double> ratios = new ArrayList<>();
+                List<Double> submitRatios = new ArrayList<>();
                 List<Double> raws = new ArrayList<>();
                 List<Double> groups = new ArrayList<>();
                 for (int r = 0; r < rounds; r++) {
@@ -91,6 +114,9 @@ public final class FanOutAlternation {
                     raws.add(x);
                     groups.add(y);
                     ratios.add(y / x);
+                    if (virtual) {
+                        submitRatios.add(microsPerOp(submitBody, 200_000_000L) / x);
+                    }
                 }
                 Collections.sort(ratios);
                 Collections.sort(raws);
@@ -98,6 +124,12 @@ public final class FanOutAlternation {
                 System.out.printf("%s: raw %.0f us, group %.0f us per fan-out; group/raw median %.2f (quartiles %.2f, %.2f)%n",
                         backend, raws.get(rounds / 2), groups.get(rounds / 2), ratios.get(rounds / 2),
                         ratios.get(rounds / 4), ratios.get(3 * rounds / 4));
+                if (virtual) {
+                    Collections.sort(submitRatios);
+                    System.out.printf("%s: submit+join of each / raw median %.2f (quartiles %.2f, %.2f)%n", backend,
+                            submitRatios.get(rounds / 2), submitRatios.get(rounds / 4),
+                            submitRatios.get(3 * rounds / 4));
+                }
             } finally {
                 raw.shutdown();
             }
