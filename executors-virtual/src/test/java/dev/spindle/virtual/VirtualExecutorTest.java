@@ -153,12 +153,14 @@ class VirtualExecutorTest {
                 outerSawAfterJoin.set(Spindle.currentTask().orElse(null));
                 return self;
             });
+            // nothing here touches the handle before the callback ran: so the task's own exit completes its future,
+            // on its own thread (a get() racing the exit could complete it on this thread instead)
+            assertTrue(callbackRan.await(30, TimeUnit.SECONDS));
             TaskHandle<?> self = outer.get(Duration.ofSeconds(30));
             assertSame(outer, self);
             assertSame(outerThread.get(), innerThread.get(), "the join ran the queued task on the joiner's thread");
             assertSame(innerHandle.get(), innerSaw.get(), "inside the inline task, it is the current one");
             assertSame(outer, outerSawAfterJoin.get(), "after the inline task, the joiner is current again");
-            assertTrue(callbackRan.await(30, TimeUnit.SECONDS));
             assertSame(outerThread.get(), callbackThread.get(), "the end of the task ran on its own thread");
             assertEquals(null, callbackSaw.get(), "once its task has ended, the thread runs no task");
         }
