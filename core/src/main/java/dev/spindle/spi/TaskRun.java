@@ -124,8 +124,8 @@ public sealed class TaskRun<T> extends CancelScope implements TaskHandle<T>, Run
      * The id, shifted left by {@link #FLAG_BITS}, and the flags {@link #TIMED}, {@link #ASYNC}, {@link #OBSERVED} and
      * {@link #HAS_EXITED}: one word rather than a long and four booleans, which with the other fields would round the
      * object up by 8 bytes (every task has one, and a million sleeping virtual tasks are a million of these). Written
-     * in the constructor; afterwards only {@link #OBSERVED} and {@link #HAS_EXITED} are set, each by an atomic OR, so the
-     * other bits never change.
+     * in the constructor; afterwards only {@link #OBSERVED} and {@link #HAS_EXITED} are set, each by an atomic OR, so
+     * the other bits never change.
      */
     private long idBits;
     private final AbstractTaskExecutor executor;

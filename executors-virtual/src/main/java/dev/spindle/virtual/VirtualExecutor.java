@@ -14,10 +14,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * Runs each task on its own virtual thread, named {@code <executor>#<id>} (the {@code #<id>} of the task's
  * description, e.g. {@code io#42}) so that thread dumps and JFR show which task a thread runs. The name is short on
  * purpose: it is a string of its own per task, kept while the task lives (56 bytes for {@code io#1234567}; a longer
- * {@code spindle-io-task-1234567} would take 72). The task itself is the thread's {@code Runnable} and its uncaught-exception handler
- * (which reports as the JVM's default does): no other object per task, and Spindle finds the thread's task through
- * the handler, without a thread-local. A task should not replace its thread's handler, or
- * {@code Cancellation.check()} stops seeing that task.
+ * {@code spindle-io-task-1234567} would take 72). The task itself is the thread's {@code Runnable} and, while it
+ * runs, its uncaught-exception handler (which reports as the JVM's default does): no other object per task, and
+ * Spindle finds the thread's task through the handler, without a thread-local (see {@code Current}). A task should
+ * not replace its thread's handler, or {@code Cancellation.check()} stops seeing that task.
  *
  * <p>With a concurrency limit, tasks beyond it wait in a queue as plain objects: no thread, virtual or carrier, is
  * held for them, and cancelling one takes it out of the running at once. The limit is never exceeded: a task gets a
