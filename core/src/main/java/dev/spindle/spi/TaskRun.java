@@ -276,25 +276,38 @@ public sealed class TaskRun<T> extends CancelScope implements TaskHandle<T>, Run
     public void run() {
         AbstractTaskExecutor ex = executor;
         if (!ex.threadPerTask) {
-            claimAndRun(ex);
+            claimAndRun(ex, false);
             return;
         }
         // read before the code runs: code that replaced its thread's handler must not stop the thread being counted.
         // The handler names the innermost task running here, so it is this one also when this task's own code calls
         // run() again: then the runner is this thread already, and the call is not the thread's start.
         Thread me = Thread.currentThread();
-        boolean ownThread = me.getUncaughtExceptionHandler() == this && runner != me;
+        if (me.getUncaughtExceptionHandler() != this || runner == me) {
+            claimAndRun(ex, false);
+            return;
+        }
+        // The thread's start. Nothing but this task stays live across the task's code (the thread and the executor
+        // are read again after it): a virtual thread that parks in the code keeps this frame in its stack chunk,
+        // and each value kept across the call takes a slot there, per parked task.
         try {
-            claimAndRun(ex);
+            claimAndRun(ex, true);
         } finally {
-            if (ownThread) {
-                Current.ownThreadIdle(me, this); // cancelled before it started: no pop said the task is over
-                ex.ownThreadEnding(this);
-            }
+            ownThreadDone();
         }
     }
 
-    private void claimAndRun(AbstractTaskExecutor ex) {
+    private void ownThreadDone() {
+        Current.ownThreadIdle(Thread.currentThread(), this); // cancelled before it started: no pop said it is over
+        executor.ownThreadEnding(this);
+    }
+
+    /**
+     * @param threadStart whether this is the start of the thread made for this task: its uncaught-exception handler
+     *     names this task already, so there is nothing to push (what {@link Current#push} would find and return null
+     *     for). Constant at each call site, so that no task-before-this is kept across the task's code there.
+     */
+    private void claimAndRun(AbstractTaskExecutor ex, boolean threadStart) {
         // The state CAS is the claim: a joiner running this task inline and the queued copy may call run() at once.
         if (state != PENDING || !STATE.compareAndSet(this, PENDING, RUNNING)) {
             return;
@@ -316,7 +329,7 @@ public sealed class TaskRun<T> extends CancelScope implements TaskHandle<T>, Run
                 ex.recorder().queueWait(start - x.submitNanos);
             }
         }
-        TaskRun<?> previous = Current.push(this);
+        TaskRun<?> previous = threadStart ? null : Current.push(this);
         Object out = null;
         Throwable thrown = null;
         boolean called = false;

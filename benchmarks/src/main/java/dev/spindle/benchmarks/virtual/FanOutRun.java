@@ -43,6 +43,13 @@ final class FanOutRun {
      */
     private static final int WARMUP_ROUNDS = 5;
 
+    /**
+     * How long each warm-up task sleeps. Long enough that the sleeps end on the JDK's timer thread as the measured
+     * ones do, after every fork: with 10 ms sleeps the scheduler's code for that stretch was still being compiled
+     * during the measurement (a few hundred ms of compiler time in a one-second run, in every variant).
+     */
+    private static final long WARMUP_SLEEP_MILLIS = 250;
+
     /** How long the last {@link #run} took to fork (submit) every task, in nanoseconds. */
     private static long forked;
 
@@ -60,14 +67,8 @@ final class FanOutRun {
         int warmupTasks = Integer.parseInt(args[3]);
 
         for (int i = 0; i < WARMUP_ROUNDS && warmupTasks > 0; i++) {
-            run(variant, warmupTasks, 10);
+            run(variant, warmupTasks, Math.min(sleepMillis, WARMUP_SLEEP_MILLIS));
         }
-        pause(1000); // let the compiler queue drain: the tasks' code should run as C2 code when the clock starts
-        System.gc();
-        pause(200);
-        System.err.println("MEASURING " + variant);
-        long baseline = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-
         long nanos;
         long forkNanos;
         long peakUsed;
@@ -75,10 +76,28 @@ final class FanOutRun {
         long gcs;
         long gcMillis;
         long runCpuNanos;
+        long jitMillis;
+        long baseline;
+        // The watch starts before the pause, so that its own start-up (management beans, its sampler's compilation)
+        // is over when the clock starts instead of competing with the run for the two cores; reset() then forgets
+        // what the warm-up and the collection below showed it.
+        // Everything the measurement itself calls is called once here as well, for the same reason: the first call of
+        // a management bean or of a string concatenation spins classes and feeds the compiler.
+        String measuring = "MEASURING " + variant;
+        ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+        processCpuNanos();
         try (HeapWatch watch = new HeapWatch()) {
+            pause(1000); // let the compiler queue drain: the tasks' code should run as C2 code when the clock starts
+            System.gc();
+            pause(200);
+            watch.reset();
+            System.err.println(measuring);
+            baseline = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            long jitBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
             long cpuBefore = processCpuNanos();
             nanos = run(variant, tasks, sleepMillis);
             runCpuNanos = processCpuNanos() - cpuBefore;
+            jitMillis = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitBefore;
             forkNanos = forked;
             pause(300); // GC notifications arrive asynchronously
             peakUsed = watch.peakUsed();
@@ -87,9 +106,10 @@ final class FanOutRun {
             gcMillis = watch.gcMillis();
         }
         System.out.printf(Locale.ROOT, "RESULT variant=%s tasks=%d wallMillis=%.1f forkMillis=%.1f runCpuMillis=%.0f "
-                + "peakUsedMiB=%.1f peakAfterGcMiB=%.1f baselineMiB=%.1f gcs=%d gcMillis=%d jvmCpuMillis=%.0f%n",
+                + "peakUsedMiB=%.1f peakAfterGcMiB=%.1f baselineMiB=%.1f gcs=%d gcMillis=%d jitMillis=%d "
+                + "jvmCpuMillis=%.0f%n",
                 variant, tasks, nanos / 1e6, forkNanos / 1e6, runCpuNanos / 1e6, mib(peakUsed), mib(peakAfterGc),
-                mib(baseline), gcs, gcMillis, processCpuNanos() / 1e6);
+                mib(baseline), gcs, gcMillis, jitMillis, processCpuNanos() / 1e6);
     }
 
     /** @return CPU time used by this JVM so far, all its threads (GC and JIT included) */

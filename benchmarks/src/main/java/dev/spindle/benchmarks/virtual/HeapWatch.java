@@ -80,6 +80,14 @@ final class HeapWatch implements AutoCloseable {
         return sum;
     }
 
+    /** Forgets everything seen so far: what is reported from now on is what happens after this call. */
+    void reset() {
+        peakUsed.set(0);
+        peakAfterGc.set(0);
+        collections.set(0);
+        gcMillis.set(0);
+    }
+
     long peakUsed() {
         return peakUsed.get();
     }

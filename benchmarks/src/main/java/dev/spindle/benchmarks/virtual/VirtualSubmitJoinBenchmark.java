@@ -34,7 +34,13 @@ import org.openjdk.jmh.annotations.Warmup;
  *       with many virtual threads in flight. Scores are per task.</li>
  *   <li>{@code spindleGroupBatch}: the same batch forked into one {@code TaskGroup} and joined as a group, against
  *       the same {@code rawBatch}.</li>
+ *   <li>{@code rawNamedBatch}: {@code rawBatch} on the JDK executor that names its threads as Spindle must
+ *       ({@code Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("bench#", 0).factory())}): the JDK doing
+ *       the same work as Spindle, thread names included.</li>
  * </ul>
+ *
+ * <p>Run many forks and compare medians over forks: each JVM settles in a fast or a slow regime of the JDK's
+ * scheduler for its whole life (the raw executors too), so one fork's score says little.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -48,6 +54,7 @@ public class VirtualSubmitJoinBenchmark {
 
     private TaskExecutor spindle;
     private ExecutorService raw;
+    private ExecutorService rawNamed;
     private final Task<Object> task = () -> null;
     private final Callable<Object> callable = () -> null;
     private final TaskHandle<?>[] handles = new TaskHandle<?>[BATCH];
@@ -57,14 +64,17 @@ public class VirtualSubmitJoinBenchmark {
     public void setUp() {
         spindle = Spindle.builder("bench").backend("virtual").build();
         raw = Executors.newVirtualThreadPerTaskExecutor();
+        rawNamed = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("bench#", 0).factory());
     }
 
     @TearDown
     public void tearDown() throws InterruptedException {
         spindle.close();
-        raw.shutdown();
-        if (!raw.awaitTermination(10, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("raw executor did not terminate");
+        for (ExecutorService jdk : new ExecutorService[] {raw, rawNamed}) {
+            jdk.shutdown();
+            if (!jdk.awaitTermination(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("raw executor did not terminate");
+            }
         }
     }
 
@@ -106,8 +116,18 @@ public class VirtualSubmitJoinBenchmark {
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public Object rawBatch() throws Exception {
+        return batch(raw);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public Object rawNamedBatch() throws Exception {
+        return batch(rawNamed);
+    }
+
+    private Object batch(ExecutorService jdk) throws Exception {
         for (int i = 0; i < BATCH; i++) {
-            futures[i] = raw.submit(callable);
+            futures[i] = jdk.submit(callable);
         }
         Object last = null;
         for (int i = 0; i < BATCH; i++) {
