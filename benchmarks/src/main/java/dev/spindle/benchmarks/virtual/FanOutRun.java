@@ -53,6 +53,11 @@ final class FanOutRun {
     /** How long the last {@link #run} took to fork (submit) every task, in nanoseconds. */
     private static long forked;
 
+    /** The CPU time the forking thread itself used for that, in nanoseconds (the rest of {@link #forked} it waited). */
+    private static long forkedCpu;
+
+    private static final java.lang.management.ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     private FanOutRun() {
     }
 
@@ -71,6 +76,7 @@ final class FanOutRun {
         }
         long nanos;
         long forkNanos;
+        long forkCpuNanos;
         long peakUsed;
         long peakAfterGc;
         long gcs;
@@ -86,6 +92,7 @@ final class FanOutRun {
         String measuring = "MEASURING " + variant;
         ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
         processCpuNanos();
+        THREADS.getCurrentThreadCpuTime();
         try (HeapWatch watch = new HeapWatch()) {
             pause(1000); // let the compiler queue drain: the tasks' code should run as C2 code when the clock starts
             System.gc();
@@ -99,17 +106,18 @@ final class FanOutRun {
             runCpuNanos = processCpuNanos() - cpuBefore;
             jitMillis = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitBefore;
             forkNanos = forked;
+            forkCpuNanos = forkedCpu;
             pause(300); // GC notifications arrive asynchronously
             peakUsed = watch.peakUsed();
             peakAfterGc = watch.peakAfterGc();
             gcs = watch.collections();
             gcMillis = watch.gcMillis();
         }
-        System.out.printf(Locale.ROOT, "RESULT variant=%s tasks=%d wallMillis=%.1f forkMillis=%.1f runCpuMillis=%.0f "
-                + "peakUsedMiB=%.1f peakAfterGcMiB=%.1f baselineMiB=%.1f gcs=%d gcMillis=%d jitMillis=%d "
-                + "jvmCpuMillis=%.0f%n",
-                variant, tasks, nanos / 1e6, forkNanos / 1e6, runCpuNanos / 1e6, mib(peakUsed), mib(peakAfterGc),
-                mib(baseline), gcs, gcMillis, jitMillis, processCpuNanos() / 1e6);
+        System.out.printf(Locale.ROOT, "RESULT variant=%s tasks=%d wallMillis=%.1f forkMillis=%.1f forkCpuMillis=%.1f "
+                + "runCpuMillis=%.0f peakUsedMiB=%.1f peakAfterGcMiB=%.1f baselineMiB=%.1f gcs=%d gcMillis=%d "
+                + "jitMillis=%d jvmCpuMillis=%.0f%n",
+                variant, tasks, nanos / 1e6, forkNanos / 1e6, forkCpuNanos / 1e6, runCpuNanos / 1e6, mib(peakUsed),
+                mib(peakAfterGc), mib(baseline), gcs, gcMillis, jitMillis, processCpuNanos() / 1e6);
     }
 
     /** @return CPU time used by this JVM so far, all its threads (GC and JIT included) */
@@ -150,11 +158,13 @@ final class FanOutRun {
         };
         try (TaskExecutor executor = Spindle.builder("fanout").backend("virtual").build()) {
             long start = System.nanoTime();
+            long startCpu = THREADS.getCurrentThreadCpuTime();
             try (TaskGroup group = TaskGroup.open(executor)) {
                 for (int i = 0; i < tasks; i++) {
                     group.fork(sleep);
                 }
                 forked = System.nanoTime() - start;
+                forkedCpu = THREADS.getCurrentThreadCpuTime() - startCpu;
                 group.join();
             }
             return System.nanoTime() - start;
@@ -168,11 +178,13 @@ final class FanOutRun {
         };
         try (TaskExecutor executor = Spindle.builder("fanout").backend("virtual").build()) {
             long start = System.nanoTime();
+            long startCpu = THREADS.getCurrentThreadCpuTime();
             List<TaskHandle<Object>> handles = new ArrayList<>(tasks);
             for (int i = 0; i < tasks; i++) {
                 handles.add(executor.submit(sleep));
             }
             forked = System.nanoTime() - start;
+            forkedCpu = THREADS.getCurrentThreadCpuTime() - startCpu;
             for (TaskHandle<Object> h : handles) {
                 h.join();
             }
@@ -187,11 +199,13 @@ final class FanOutRun {
         };
         try (ExecutorService executor = jdkExecutor) {
             long start = System.nanoTime();
+            long startCpu = THREADS.getCurrentThreadCpuTime();
             List<Future<Object>> futures = new ArrayList<>(tasks);
             for (int i = 0; i < tasks; i++) {
                 futures.add(executor.submit(sleep));
             }
             forked = System.nanoTime() - start;
+            forkedCpu = THREADS.getCurrentThreadCpuTime() - startCpu;
             for (Future<Object> f : futures) {
                 f.get();
             }
