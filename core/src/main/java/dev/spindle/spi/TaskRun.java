@@ -287,11 +287,15 @@ public sealed class TaskRun<T> extends CancelScope implements TaskHandle<T>, Run
             claimAndRun(ex, false);
             return;
         }
-        // The thread's start. Nothing but this task stays live across the task's code (the thread and the executor
-        // are read again after it): a virtual thread that parks in the code keeps this frame in its stack chunk,
-        // and each value kept across the call takes a slot there, per parked task.
+        // The thread's start. In compiled code nothing but this task stays live across the task's code (the thread
+        // and the executor are read again after it): a virtual thread that parks in the code keeps this frame in its
+        // stack chunk, and each value kept across the call takes a slot there, per parked task.
         try {
-            claimAndRun(ex, true);
+            if (me.isVirtual()) {
+                claimAndRun(ex, true);
+            } else {
+                claimAndRun(ex, false); // Current finds a platform thread's task in a thread-local: push it there
+            }
         } finally {
             ownThreadDone();
         }
@@ -303,9 +307,9 @@ public sealed class TaskRun<T> extends CancelScope implements TaskHandle<T>, Run
     }
 
     /**
-     * @param threadStart whether this is the start of the thread made for this task: its uncaught-exception handler
-     *     names this task already, so there is nothing to push (what {@link Current#push} would find and return null
-     *     for). Constant at each call site, so that no task-before-this is kept across the task's code there.
+     * @param threadStart whether this is the start of the virtual thread made for this task: its uncaught-exception
+     *     handler names this task already, so there is nothing to push ({@link Current#push} would find it and return
+     *     null). Constant at each call site, so that compiled code keeps no task-before-this across the task's code.
      */
     private void claimAndRun(AbstractTaskExecutor ex, boolean threadStart) {
         // The state CAS is the claim: a joiner running this task inline and the queued copy may call run() at once.
