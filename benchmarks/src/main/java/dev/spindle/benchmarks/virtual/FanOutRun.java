@@ -41,14 +41,17 @@ final class FanOutRun {
      * form when the clock started: a virtual thread that parks with C1 frames on its stack keeps a stack chunk twice as
      * big, which made the heap figures depend on JIT timing rather than on the library.
      */
-    private static final int WARMUP_ROUNDS = 5;
+    private static final int WARMUP_ROUNDS = 5; // one per WARMUP_SLEEP_MILLIS
 
     /**
-     * How long each warm-up task sleeps. Long enough that the sleeps end on the JDK's timer thread as the measured
-     * ones do, after every fork: with 10 ms sleeps the scheduler's code for that stretch was still being compiled
-     * during the measurement (a few hundred ms of compiler time in a one-second run, in every variant).
+     * How long the warm-up tasks sleep, round by round: both orders of events the measured run has. Rounds of 250 ms
+     * sleeps end every task after the last fork, on the JDK's timer thread as the measured 1 s sleeps do (with 10 ms
+     * sleeps only, the scheduler's code for that stretch was still being compiled during the measurement: a few
+     * hundred ms of compiler time in a one-second run, in every variant). Rounds of 10 ms sleeps end tasks while the
+     * forks still go on, as a run of 1,000,000 does (without them, the code of a group's exits was deoptimized and
+     * compiled again inside the measured run).
      */
-    private static final long WARMUP_SLEEP_MILLIS = 250;
+    private static final long[] WARMUP_SLEEP_MILLIS = {250, 10, 250, 10, 250};
 
     /** How long the last {@link #run} took to fork (submit) every task, in nanoseconds. */
     private static long forked;
@@ -72,7 +75,7 @@ final class FanOutRun {
         int warmupTasks = Integer.parseInt(args[3]);
 
         for (int i = 0; i < WARMUP_ROUNDS && warmupTasks > 0; i++) {
-            run(variant, warmupTasks, Math.min(sleepMillis, WARMUP_SLEEP_MILLIS));
+            run(variant, warmupTasks, Math.min(sleepMillis, WARMUP_SLEEP_MILLIS[i]));
         }
         long nanos;
         long forkNanos;
