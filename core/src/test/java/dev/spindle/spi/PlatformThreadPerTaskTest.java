@@ -89,7 +89,9 @@ class PlatformThreadPerTaskTest {
                     group.fork(() -> {
                         inGroup.countDown();
                         try {
-                            Thread.sleep(TimeUnit.MINUTES.toMillis(5));
+                            // longer than the wait below, so only a cancel ends it in time; bounded, so that a
+                            // failing run does not keep close() waiting for long
+                            Thread.sleep(TimeUnit.SECONDS.toMillis(60));
                         } catch (InterruptedException e) {
                             innerCancelled.countDown();
                         }

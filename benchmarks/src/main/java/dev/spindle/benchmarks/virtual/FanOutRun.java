@@ -37,19 +37,15 @@ import java.util.concurrent.locks.LockSupport;
 final class FanOutRun {
 
     /**
-     * Warm-up rounds before the measurement. Fewer left the tasks' code (TaskRun.run in particular) in C1-compiled
-     * form when the clock started: a virtual thread that parks with C1 frames on its stack keeps a stack chunk twice as
-     * big, which made the heap figures depend on JIT timing rather than on the library.
-     */
-    private static final int WARMUP_ROUNDS = 5; // one per WARMUP_SLEEP_MILLIS
-
-    /**
-     * How long the warm-up tasks sleep, round by round: both orders of events the measured run has. Rounds of 250 ms
-     * sleeps end every task after the last fork, on the JDK's timer thread as the measured 1 s sleeps do (with 10 ms
-     * sleeps only, the scheduler's code for that stretch was still being compiled during the measurement: a few
-     * hundred ms of compiler time in a one-second run, in every variant). Rounds of 10 ms sleeps end tasks while the
-     * forks still go on, as a run of 1,000,000 does (without them, the code of a group's exits was deoptimized and
-     * compiled again inside the measured run).
+     * The warm-up rounds before the measurement, by how long their tasks sleep. Five rounds: fewer left the tasks'
+     * code (TaskRun.run in particular) in C1-compiled form when the clock started, and a virtual thread that parks
+     * with C1 frames on its stack keeps a stack chunk twice as big, which made the heap figures depend on JIT timing
+     * rather than on the library. The sleeps give both orders of events the measured run has. Rounds of 250 ms sleeps
+     * end every task after the last fork, on the JDK's timer thread as the measured 1 s sleeps do (with 10 ms sleeps
+     * only, the scheduler's code for that stretch was still being compiled during the measurement: a few hundred ms
+     * of compiler time in a one-second run, in every variant). Rounds of 10 ms sleeps end tasks while the forks still
+     * go on, as a run of 1,000,000 does (without them, the code of a group's exits was deoptimized and compiled again
+     * inside the measured run).
      */
     private static final long[] WARMUP_SLEEP_MILLIS = {250, 10, 250, 10, 250};
 
@@ -74,8 +70,10 @@ final class FanOutRun {
         long sleepMillis = Long.parseLong(args[2]);
         int warmupTasks = Integer.parseInt(args[3]);
 
-        for (int i = 0; i < WARMUP_ROUNDS && warmupTasks > 0; i++) {
-            run(variant, warmupTasks, Math.min(sleepMillis, WARMUP_SLEEP_MILLIS[i]));
+        for (long warmupSleep : WARMUP_SLEEP_MILLIS) {
+            if (warmupTasks > 0) {
+                run(variant, warmupTasks, Math.min(sleepMillis, warmupSleep));
+            }
         }
         long nanos;
         long forkNanos;
@@ -138,6 +136,12 @@ final class FanOutRun {
         LockSupport.parkNanos(millis * 1_000_000);
     }
 
+    /** Records how long the forks took since {@code start}, in wall time and in the forking thread's CPU time. */
+    private static void forkedSince(long start, long startCpu) {
+        forked = System.nanoTime() - start;
+        forkedCpu = THREADS.getCurrentThreadCpuTime() - startCpu;
+    }
+
     private static double mib(long bytes) {
         return bytes / (1024.0 * 1024.0);
     }
@@ -166,8 +170,7 @@ final class FanOutRun {
                 for (int i = 0; i < tasks; i++) {
                     group.fork(sleep);
                 }
-                forked = System.nanoTime() - start;
-                forkedCpu = THREADS.getCurrentThreadCpuTime() - startCpu;
+                forkedSince(start, startCpu);
                 group.join();
             }
             return System.nanoTime() - start;
@@ -186,8 +189,7 @@ final class FanOutRun {
             for (int i = 0; i < tasks; i++) {
                 handles.add(executor.submit(sleep));
             }
-            forked = System.nanoTime() - start;
-            forkedCpu = THREADS.getCurrentThreadCpuTime() - startCpu;
+            forkedSince(start, startCpu);
             for (TaskHandle<Object> h : handles) {
                 h.join();
             }
@@ -207,8 +209,7 @@ final class FanOutRun {
             for (int i = 0; i < tasks; i++) {
                 futures.add(executor.submit(sleep));
             }
-            forked = System.nanoTime() - start;
-            forkedCpu = THREADS.getCurrentThreadCpuTime() - startCpu;
+            forkedSince(start, startCpu);
             for (Future<Object> f : futures) {
                 f.get();
             }
