@@ -70,11 +70,6 @@ final class FanOutRun {
         long sleepMillis = Long.parseLong(args[2]);
         int warmupTasks = Integer.parseInt(args[3]);
 
-        for (long warmupSleep : WARMUP_SLEEP_MILLIS) {
-            if (warmupTasks > 0) {
-                run(variant, warmupTasks, Math.min(sleepMillis, warmupSleep));
-            }
-        }
         long nanos;
         long forkNanos;
         long forkCpuNanos;
@@ -85,16 +80,30 @@ final class FanOutRun {
         long runCpuNanos;
         long jitMillis;
         long baseline;
-        // The watch starts before the pause, so that its own start-up (management beans, its sampler's compilation)
-        // is over when the clock starts instead of competing with the run for the two cores; reset() then forgets
-        // what the warm-up and the collection below showed it.
-        // Everything the measurement itself calls is called once here as well, for the same reason: the first call of
-        // a management bean or of a string concatenation spins classes and feeds the compiler.
+        String threadCpu;
+        String cpuByKind;
+        long allocated;
+        // The watch starts before the warm-up, and everything the measurement itself calls is called once here too,
+        // so that their start-up is over when the clock starts: the first call of a management bean or of a string
+        // concatenation spins classes and feeds the compiler, and registering the watch's listeners runs the JDK's
+        // shared map code (ConcurrentHashMap.putIfAbsent) along paths the tasks' own profile lacks. Done after the
+        // warm-up, that deoptimized the compiled ConcurrentHashMap.putVal, which every Thread.start() calls, just
+        // before the clock started (an uncommon trap at its putIfAbsent branch, -Xlog:deoptimization=debug), and the
+        // measured run forked its first tasks through slower code until the JIT compiled it again. reset() forgets
+        // what the warm-up and the collection below showed the watch.
         String measuring = "MEASURING " + variant;
         ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
         processCpuNanos();
         THREADS.getCurrentThreadCpuTime();
+        allocatedBytes();
+        ThreadCpu.snapshot().since(ThreadCpu.snapshot());
+        ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         try (HeapWatch watch = new HeapWatch()) {
+            for (long warmupSleep : WARMUP_SLEEP_MILLIS) {
+                if (warmupTasks > 0) {
+                    run(variant, warmupTasks, Math.min(sleepMillis, warmupSleep));
+                }
+            }
             pause(1000); // let the compiler queue drain: the tasks' code should run as C2 code when the clock starts
             System.gc();
             pause(200);
@@ -103,8 +112,18 @@ final class FanOutRun {
             baseline = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
             long jitBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
             long cpuBefore = processCpuNanos();
+            ThreadCpu threadsBefore = ThreadCpu.snapshot();
+            long allocatedBefore = allocatedBytes();
             nanos = run(variant, tasks, sleepMillis);
+            allocated = allocatedBytes() - allocatedBefore;
             runCpuNanos = processCpuNanos() - cpuBefore;
+            ThreadCpu threadsAfter = ThreadCpu.snapshot();
+            threadCpu = threadsAfter.since(threadsBefore);
+            cpuByKind = String.format(Locale.ROOT, " mainCpuMillis=%.0f carrierCpuMillis=%.0f gcCpuMillis=%.0f"
+                    + " jitCpuMillis=%.0f", threadsAfter.cpuMillis(threadsBefore, "java"),
+                    threadsAfter.cpuMillis(threadsBefore, "ForkJoinPool-#-"),
+                    threadsAfter.cpuMillis(threadsBefore, "GC Thread") + threadsAfter.cpuMillis(threadsBefore, "G# "),
+                    threadsAfter.cpuMillis(threadsBefore, "C# CompilerThre"));
             jitMillis = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitBefore;
             forkNanos = forked;
             forkCpuNanos = forkedCpu;
@@ -116,9 +135,21 @@ final class FanOutRun {
         }
         System.out.printf(Locale.ROOT, "RESULT variant=%s tasks=%d wallMillis=%.1f forkMillis=%.1f forkCpuMillis=%.1f "
                 + "runCpuMillis=%.0f peakUsedMiB=%.1f peakAfterGcMiB=%.1f baselineMiB=%.1f gcs=%d gcMillis=%d "
-                + "jitMillis=%d jvmCpuMillis=%.0f%n",
+                + "jitMillis=%d jvmCpuMillis=%.0f allocatedMiB=%.1f%s%n",
                 variant, tasks, nanos / 1e6, forkNanos / 1e6, forkCpuNanos / 1e6, runCpuNanos / 1e6, mib(peakUsed),
-                mib(peakAfterGc), mib(baseline), gcs, gcMillis, jitMillis, processCpuNanos() / 1e6);
+                mib(peakAfterGc), mib(baseline), gcs, gcMillis, jitMillis, processCpuNanos() / 1e6, mib(allocated),
+                cpuByKind);
+        if (!threadCpu.isEmpty()) {
+            System.out.println(threadCpu); // where the measured run's CPU went, by kind of thread
+        }
+    }
+
+    /**
+     * @return bytes allocated on the heap so far by all threads, ended ones included (a virtual thread's allocations
+     *     count on the carriers that ran it); an approximation, as {@code getTotalThreadAllocatedBytes} says
+     */
+    private static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) THREADS).getTotalThreadAllocatedBytes();
     }
 
     /** @return CPU time used by this JVM so far, all its threads (GC and JIT included) */

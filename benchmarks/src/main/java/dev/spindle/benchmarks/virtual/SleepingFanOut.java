@@ -36,7 +36,8 @@ public final class SleepingFanOut {
     private static final int MAX_ATTEMPTS = 30;
     private static final int RETRY_PAUSE_SECONDS = 20;
     private static final List<String> METRICS = List.of("wallMillis", "forkMillis", "forkCpuMillis", "runCpuMillis",
-            "peakUsedMiB", "peakAfterGcMiB", "gcMillis", "jitMillis", "jvmCpuMillis", "otherLoadPct");
+            "peakUsedMiB", "peakAfterGcMiB", "allocatedMiB", "gcMillis", "jitMillis", "mainCpuMillis", "carrierCpuMillis",
+            "gcCpuMillis", "jitCpuMillis", "jvmCpuMillis", "otherLoadPct");
 
     private SleepingFanOut() {
     }
