@@ -32,7 +32,8 @@ import java.util.concurrent.locks.LockSupport;
  * </ul>
  * The clock runs from the first fork/submit until the last task is known to be done; creating and closing the
  * executor is outside it. Before measuring, warm-up rounds of the same shape (smaller, shorter sleeps) let the JIT
- * compile both paths, then a full collection clears their garbage. Prints one line: {@code RESULT key=value ...}.
+ * compile both paths, then a full collection clears their garbage. Prints {@code RESULT key=value ...} and, on Linux, a
+ * {@code THREADS ...} line of CPU by kind of thread (see {@link ThreadCpu}).
  */
 final class FanOutRun {
 
@@ -96,7 +97,9 @@ final class FanOutRun {
         processCpuNanos();
         THREADS.getCurrentThreadCpuTime();
         allocatedBytes();
-        ThreadCpu.snapshot().since(ThreadCpu.snapshot());
+        for (int i = 0; i < 30; i++) { // so that its code is mostly compiled before the clock starts, not during the run
+            ThreadCpu.snapshot().since(ThreadCpu.snapshot());
+        }
         ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         try (HeapWatch watch = new HeapWatch()) {
             for (long warmupSleep : WARMUP_SLEEP_MILLIS) {
@@ -110,13 +113,15 @@ final class FanOutRun {
             watch.reset();
             System.err.println(measuring);
             baseline = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            // the snapshots of every thread's CPU bracket the others, so that their own cost is outside the others
+            ThreadCpu threadsBefore = ThreadCpu.snapshot();
             long jitBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
             long cpuBefore = processCpuNanos();
-            ThreadCpu threadsBefore = ThreadCpu.snapshot();
             long allocatedBefore = allocatedBytes();
             nanos = run(variant, tasks, sleepMillis);
             allocated = allocatedBytes() - allocatedBefore;
             runCpuNanos = processCpuNanos() - cpuBefore;
+            jitMillis = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitBefore;
             ThreadCpu threadsAfter = ThreadCpu.snapshot();
             threadCpu = threadsAfter.since(threadsBefore);
             cpuByKind = String.format(Locale.ROOT, " mainCpuMillis=%.0f carrierCpuMillis=%.0f gcCpuMillis=%.0f"
@@ -124,7 +129,6 @@ final class FanOutRun {
                     threadsAfter.cpuMillis(threadsBefore, "ForkJoinPool-#-"),
                     threadsAfter.cpuMillis(threadsBefore, "GC Thread") + threadsAfter.cpuMillis(threadsBefore, "G# "),
                     threadsAfter.cpuMillis(threadsBefore, "C# CompilerThre"));
-            jitMillis = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitBefore;
             forkNanos = forked;
             forkCpuNanos = forkedCpu;
             pause(300); // GC notifications arrive asynchronously
