@@ -17,7 +17,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code spindle-io-task-1234567} would take 72). The task itself is the thread's {@code Runnable} and, while it
  * runs, its uncaught-exception handler (which reports as the JVM's default does): no other object per task, and
  * Spindle finds the thread's task through the handler, without a thread-local (see {@code Current}). A task should
- * not replace its thread's handler, or {@code Cancellation.check()} stops seeing that task.
+ * not replace its thread's handler, or {@code Cancellation.check()} stops seeing that task. With
+ * {@code taskThreadNames=false} every thread shares the executor's name instead: no string per task, and no task id in
+ * thread dumps (JFR's {@code dev.spindle.Task} events still carry it).
  *
  * <p>With a concurrency limit, tasks beyond it wait in a queue as plain objects: no thread, virtual or carrier, is
  * held for them, and cancelling one takes it out of the running at once. The limit is never exceeded: a task gets a
@@ -32,7 +34,8 @@ public final class VirtualExecutor extends AbstractTaskExecutor {
     private static final java.util.concurrent.ThreadFactory THREADS = Thread.ofVirtual().factory();
 
     private final int limit; // Integer.MAX_VALUE when unlimited
-    private final String threadNamePrefix; // <executor>#
+    private final String threadNamePrefix; // <executor>#, or null when every thread is named threadName
+    private final String threadName; // the executor's name: every thread's, when tasks do not name their threads
     private final ConcurrentLinkedQueue<TaskRun<?>> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicInteger running = new AtomicInteger(); // slots taken
     // virtual threads started (counted by the submitter, before the start) and ended (counted by the thread itself):
@@ -43,17 +46,30 @@ public final class VirtualExecutor extends AbstractTaskExecutor {
     private final Condition noThreads = lock.newCondition();
 
     /**
+     * An executor whose threads are named {@code <name>#<task id>}.
+     *
      * @param name the executor's name
      * @param maxConcurrency the most tasks running at once; 0 for no limit
      */
     public VirtualExecutor(String name, int maxConcurrency) {
+        this(name, maxConcurrency, true);
+    }
+
+    /**
+     * @param name the executor's name
+     * @param maxConcurrency the most tasks running at once; 0 for no limit
+     * @param taskThreadNames whether each task's thread is named {@code <name>#<task id>} (a string per task) rather
+     *     than {@code <name>}
+     */
+    public VirtualExecutor(String name, int maxConcurrency, boolean taskThreadNames) {
         super(name, "virtual", true);
         if (maxConcurrency < 0) {
             throw new IllegalArgumentException("maxConcurrency is " + maxConcurrency
                     + "; expected 0 (no limit) or a positive number");
         }
         this.limit = maxConcurrency == 0 ? Integer.MAX_VALUE : maxConcurrency;
-        this.threadNamePrefix = name + "#";
+        this.threadNamePrefix = taskThreadNames ? name + "#" : null;
+        this.threadName = name;
     }
 
     @Override
@@ -96,7 +112,8 @@ public final class VirtualExecutor extends AbstractTaskExecutor {
         try {
             // one shared factory, not a builder per task (32 bytes each); the name and handler are set before start
             Thread t = THREADS.newThread(run);
-            t.setName(threadNamePrefix + run.id());
+            String prefix = threadNamePrefix;
+            t.setName(prefix != null ? prefix + run.id() : threadName);
             t.setUncaughtExceptionHandler(run);
             t.start();
         } catch (RuntimeException | Error e) {

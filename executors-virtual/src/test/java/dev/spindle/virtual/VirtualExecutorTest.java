@@ -40,6 +40,40 @@ class VirtualExecutorTest {
     }
 
     @Test
+    void withoutTaskThreadNamesEveryThreadSharesTheExecutorsNameAndTasksStillFindThemselves() throws Exception {
+        try (TaskExecutor ex = Spindle.builder("quiet").backend("virtual").set("taskThreadNames", "false").build()) {
+            List<Thread> threads = new ArrayList<>();
+            List<TaskHandle<Object>> handles = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                handles.add(ex.submit(() -> {
+                    synchronized (threads) {
+                        threads.add(Thread.currentThread());
+                    }
+                    return dev.spindle.spi.TaskRun.current(); // the handler still names the task
+                }));
+            }
+            for (TaskHandle<Object> h : handles) {
+                assertSame(h, h.join(), "each task finds itself on its thread");
+            }
+            assertEquals(3, threads.size());
+            String first = threads.get(0).getName();
+            assertEquals("quiet", first);
+            for (Thread t : threads) {
+                assertTrue(t.isVirtual());
+                assertSame(first, t.getName(), "one string for every thread, not one per task");
+            }
+        }
+    }
+
+    @Test
+    void aTaskThreadNamesValueOtherThanTrueOrFalseIsRefusedNamingTheKey() {
+        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.spindle.SpindleConfigException.class,
+                () -> Spindle.builder("quiet").backend("virtual").set("taskThreadNames", "sometimes").build());
+        assertTrue(e.getMessage().contains("spindle.executor.quiet.taskThreadNames"), e.getMessage());
+        assertTrue(e.getMessage().contains("sometimes"), e.getMessage());
+    }
+
+    @Test
     void aTaskSeesItselfAndItsCancellationOnItsThreadAndTheThreadReportsLikeTheDefault() throws Exception {
         try (TaskExecutor ex = Spindle.builder("self").backend("virtual").build()) {
             CountDownLatch running = new CountDownLatch(1);

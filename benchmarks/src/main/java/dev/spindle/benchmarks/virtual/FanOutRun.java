@@ -22,6 +22,8 @@ import java.util.concurrent.locks.LockSupport;
  * <ul>
  *   <li>{@code spindle}: a {@code virtual} executor without a limit; every task forked into ONE {@link TaskGroup},
  *       then {@code group.join()}.</li>
+ *   <li>{@code spindle-unnamed}: as {@code spindle}, with {@code taskThreadNames=false}: every thread named
+ *       {@code fanout}, no string per task.</li>
  *   <li>{@code spindle-submit}: the same executor without a group: {@code executor.submit} for each task, then
  *       {@code join()} on each handle. The difference to {@code spindle} is what the group itself costs.</li>
  *   <li>{@code raw}: {@code Executors.newVirtualThreadPerTaskExecutor()}; every task submitted and its future kept
@@ -183,22 +185,24 @@ final class FanOutRun {
 
     static long run(String variant, int tasks, long sleepMillis) throws Exception {
         return switch (variant) {
-            case "spindle" -> spindle(tasks, sleepMillis);
+            case "spindle" -> spindle(tasks, sleepMillis, true);
+            case "spindle-unnamed" -> spindle(tasks, sleepMillis, false);
             case "spindle-submit" -> spindleSubmit(tasks, sleepMillis);
             case "raw" -> raw(Executors.newVirtualThreadPerTaskExecutor(), tasks, sleepMillis);
             case "raw-named" -> raw(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("fanout#", 0).factory()),
                     tasks, sleepMillis);
             default -> throw new IllegalArgumentException("variant is '" + variant
-                    + "'; expected spindle, spindle-submit, raw or raw-named");
+                    + "'; expected spindle, spindle-unnamed, spindle-submit, raw or raw-named");
         };
     }
 
-    private static long spindle(int tasks, long sleepMillis) {
+    private static long spindle(int tasks, long sleepMillis, boolean taskThreadNames) {
         Task<Object> sleep = () -> {
             Thread.sleep(sleepMillis);
             return null;
         };
-        try (TaskExecutor executor = Spindle.builder("fanout").backend("virtual").build()) {
+        try (TaskExecutor executor = Spindle.builder("fanout").backend("virtual")
+                .set("taskThreadNames", Boolean.toString(taskThreadNames)).build()) {
             long start = System.nanoTime();
             long startCpu = THREADS.getCurrentThreadCpuTime();
             try (TaskGroup group = TaskGroup.open(executor)) {
