@@ -42,13 +42,11 @@ class VirtualExecutorTest {
     @Test
     void withoutTaskThreadNamesEveryThreadSharesTheExecutorsNameAndTasksStillFindThemselves() throws Exception {
         try (TaskExecutor ex = Spindle.builder("quiet").backend("virtual").set("taskThreadNames", "false").build()) {
-            List<Thread> threads = new ArrayList<>();
+            java.util.Queue<Thread> threads = new java.util.concurrent.ConcurrentLinkedQueue<>();
             List<TaskHandle<Object>> handles = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 handles.add(ex.submit(() -> {
-                    synchronized (threads) {
-                        threads.add(Thread.currentThread());
-                    }
+                    threads.add(Thread.currentThread());
                     return dev.spindle.spi.TaskRun.current(); // the handler still names the task
                 }));
             }
@@ -56,7 +54,7 @@ class VirtualExecutorTest {
                 assertSame(h, h.join(), "each task finds itself on its thread");
             }
             assertEquals(3, threads.size());
-            String first = threads.get(0).getName();
+            String first = threads.peek().getName();
             assertEquals("quiet", first);
             for (Thread t : threads) {
                 assertTrue(t.isVirtual());
